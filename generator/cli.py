@@ -1,0 +1,151 @@
+"""The `jianbao` command line: one thin function per verb."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from generator import __version__
+from generator.config import load_publication
+from generator.model import Archive, IssueKind, Publication
+from generator.problems import Problems, display_path
+from generator.project import load_project
+from generator.scaffold import new_issue
+
+CONTENT_PROBLEMS = 1
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """Click's help layout with its English headings in Chinese."""
+
+    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def section(self, name: str) -> Any:
+        return super().section(self.HEADINGS.get(name, name))
+
+
+click.Context.formatter_class = ChineseHelpFormatter
+
+
+def _chinese_help_option(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = "显示帮助并退出。"
+    return option
+
+
+class ChineseCommand(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
+class ChineseGroup(click.Group):
+    command_class = ChineseCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
+def config_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default="site_config.yml",
+        help="配置文件的路径，默认为当前目录的 site_config.yml；项目根目录即其所在文件夹。",
+    )(function)
+
+
+@click.group(
+    cls=ChineseGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="简报（jianbao）：用 YAML 编写每期工作简报，生成公文版式的 PDF 和可检索的网页档案。",
+)
+@click.version_option(__version__, "-V", "--version", message="jianbao %(version)s", help="显示版本并退出。")
+def main() -> None:
+    pass
+
+
+@main.command(help="检查 site_config.yml 和每一期简报，一次列出全部问题。有错误时退出码为 1。")
+@config_option
+@click.option("--strict", is_flag=True, help="把警告也当作错误（发布前用）。")
+def check(config_path: Path, strict: bool) -> None:
+    result = load_project(config_path)
+    problems = result.problems.strict() if strict else result.problems
+    print_problems(problems, config_path, stream=sys.stdout)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    verdict = "未通过" if errors else "通过"
+    click.echo(f"检查{verdict}：{result.files_checked} 个文件，{errors} 个错误，{warnings} 个警告。")
+    if errors:
+        sys.exit(CONTENT_PROBLEMS)
+
+
+@main.command(help="按日期所在年份生成下一期简报文件（草稿），并打印其路径。不会覆盖已有文件。")
+@config_option
+@click.option(
+    "--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="印发日期，格式 YYYY-MM-DD；默认今天。",
+)
+@click.option(
+    "--kind", type=click.Choice([k.value for k in IssueKind]), default=IssueKind.REGULAR.value,
+    help="regular 为常规期（默认），special 为专刊（与常规期共用期号），supplement 为增刊（单独编号）。",
+)
+def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
+    publication = require_publication(config_path)
+    date = issue_date.date() if issue_date else dt.date.today()
+    path = new_issue(publication, date, IssueKind(kind))
+    click.echo(display_path(path, Path.cwd()))
+
+
+def require_publication(config_path: Path) -> Publication:
+    problems = Problems()
+    publication = load_publication(config_path, problems)
+    print_problems(problems, config_path)
+    if publication is None:
+        fail("配置文件有错误，请先改正。")
+    return publication
+
+
+def require_archive(config_path: Path) -> Archive:
+    """The validated archive; on any error, print every problem and exit 1."""
+    result = load_project(config_path)
+    print_problems(result.problems, config_path)
+    if result.archive is None:
+        fail(f"发现 {len(result.problems.errors)} 个错误，未生成任何文件。请改正后重试（可运行 jianbao check 查看）。")
+    return result.archive
+
+
+def print_problems(problems: Problems, config_path: Path, stream: Any = None) -> None:
+    root = config_path.parent
+    for problem in problems.sorted():
+        click.echo(problem.format(root), file=stream or sys.stderr)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"jianbao：{message}", err=True)
+    sys.exit(CONTENT_PROBLEMS)
+
+
+def run() -> None:
+    """Console entry point: no traceback for Ctrl-C; internal errors stay short unless debugging."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("jianbao：已中断。", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+        if os.environ.get("JIANBAO_DEBUG"):
+            raise
+        click.echo(
+            f"jianbao：内部错误（{type(exc).__name__}: {exc}）。"
+            "请设置环境变量 JIANBAO_DEBUG=1 重新运行，并把输出报告给维护者。",
+            err=True,
+        )
+        sys.exit(CONTENT_PROBLEMS)

@@ -1,0 +1,132 @@
+"""Rules that look at the loaded model: text style, vocabulary, and the sequence of issues.
+
+Type and key errors are found while loading (generator.load, generator.schema); the rules
+here need the whole issue or the whole archive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from generator.model import PLACEHOLDER, Issue, Item, Publication
+from generator.problems import Problems
+from generator.schema import closest
+
+# The table of contents is 28 characters wide; "★" takes one, and wrapped lines hang under
+# the text, so each line holds 27 characters of headline.
+TOC_CHARS_PER_LINE = 27
+TOC_MAX_LINES = 2
+
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”‘’]"
+_HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<={_CJK})[,:;()]|[,:;()](?={_CJK})")
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+
+
+def display_width(text: str) -> float:
+    """Width in full-width characters: CJK and full-width marks 1, ASCII letters and digits ½."""
+    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1 for ch in text)
+
+
+def check_issue_text(issue: Issue, publication: Publication, problems: Problems) -> None:
+    """Warnings about one issue's wording: punctuation, vocabulary, headline length, dates."""
+    for key in ("topic", "note"):
+        text = getattr(issue, key)
+        if text:
+            _check_punctuation(text, issue.lines.get(key), issue, problems)
+            _check_placeholder(text, issue.lines.get(key), issue, problems)
+    for item in issue.items:
+        _check_item(item, issue, publication, problems)
+
+
+def _check_item(item: Item, issue: Issue, publication: Publication, problems: Problems) -> None:
+    path = issue.path
+    _check_punctuation(item.title, item.lines.get("title"), issue, problems)
+    _check_punctuation(item.body, item.lines.get("body"), issue, problems)
+    _check_placeholder(item.title, item.lines.get("title"), issue, problems)
+    _check_placeholder(item.body, item.lines.get("body"), issue, problems)
+    width = display_width(item.title)
+    if width > TOC_CHARS_PER_LINE * TOC_MAX_LINES:
+        problems.warning(
+            path, item.lines.get("title"),
+            f"★标题约 {width:g} 字，在目录中会超过两行：建议精简到 "
+            f"{TOC_CHARS_PER_LINE * TOC_MAX_LINES} 字以内。",
+        )
+    if item.date is not None and item.date > issue.date:
+        problems.warning(
+            path, item.lines.get("date"),
+            f"信息日期 {item.date.isoformat()} 晚于本期印发日期 {issue.date.isoformat()}：请核对。",
+        )
+    if item.region and publication.regions and item.region not in publication.regions:
+        problems.warning(
+            path, item.lines.get("region"),
+            _vocabulary_message("地区", item.region, publication.regions, "regions"),
+        )
+    for tag in item.tags:
+        if publication.tags and tag not in publication.tags:
+            problems.warning(
+                path, item.lines.get("tags"),
+                _vocabulary_message("标签", tag, publication.tags, "tags"),
+            )
+
+
+def _vocabulary_message(what: str, value: str, vocabulary: Iterable[str], key: str) -> str:
+    guess = closest(value, vocabulary)
+    hint = f"是否应为“{guess}”？" if guess else f"如确需使用，请把它加入 site_config.yml 的 {key}。"
+    return f"{what}“{value}”不在 site_config.yml 的 {key} 中：{hint}"
+
+
+def _check_placeholder(text: str, line: int | None, issue: Issue, problems: Problems) -> None:
+    if PLACEHOLDER in text:
+        problems.warning(
+            issue.path, line,
+            f"仍是模板占位文字“{PLACEHOLDER}”：请填写内容，或删除这一条。",
+        )
+
+
+def _check_punctuation(text: str, first_line: int | None, issue: Issue, problems: Problems) -> None:
+    for index, line_text in enumerate(text.split("\n")):
+        for match in _HALF_WIDTH_PUNCTUATION.finditer(line_text):
+            mark = match.group()
+            context = line_text[max(0, match.start() - 6): match.end() + 6]
+            problems.warning(
+                issue.path, None if first_line is None else first_line + index,
+                f"中文里夹有半角标点“{mark}”（…{context}…）：请改为全角“{_FULL_WIDTH[mark]}”。",
+            )
+
+
+def check_sequence(issues: list[Issue], problems: Problems) -> None:
+    """Duplicate numbers, gaps, and dates out of order, per year and per sequence."""
+    sequences: dict[tuple[int, bool], list[Issue]] = defaultdict(list)
+    for issue in issues:
+        sequences[(issue.year, issue.is_supplement)].append(issue)
+    first_year = min((issue.year for issue in issues), default=None)
+    for (year, supplement), members in sorted(sequences.items()):
+        name = "增刊" if supplement else ""
+        members.sort(key=lambda i: (i.number, str(i.path)))
+        previous: Issue | None = None
+        for issue in members:
+            line = issue.lines.get("number")
+            if previous is not None and issue.number == previous.number:
+                problems.error(
+                    issue.path, line,
+                    f"{year}年{name}第{issue.number}期重复：{previous.path.name} 已是这一期。",
+                )
+                continue
+            expected = 1 if previous is None else previous.number + 1
+            starts_archive = previous is None and year == first_year and not supplement
+            if issue.number > expected and not starts_archive:
+                missing = (
+                    f"第{expected}期" if issue.number == expected + 1
+                    else f"第{expected}–{issue.number - 1}期"
+                )
+                problems.warning(issue.path, line, f"{year}年{name}期号不连续：缺少{missing}。")
+            if previous is not None and issue.date < previous.date:
+                problems.warning(
+                    issue.path, issue.lines.get("date"),
+                    f"日期 {issue.date.isoformat()} 早于上一期（第{previous.number}期，"
+                    f"{previous.date.isoformat()}）：期号与日期顺序不一致，请核对。",
+                )
+            previous = issue

@@ -1,0 +1,203 @@
+"""Read a YAML file into a tree of `Node`s that remember the line each value came from.
+
+PyYAML composes the document into nodes (which carry marks); we convert those nodes
+ourselves so that we can report duplicate keys, refuse aliases (the "billion laughs"
+attack), and turn impossible dates into messages instead of exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problems
+
+MAX_FILE_BYTES = 1_000_000
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DATE_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass
+class Node:
+    """A YAML value with its 1-based line. Mappings hold `dict[str, Node]`, sequences `list[Node]`."""
+
+    value: Any
+    line: int
+    key_line: int | None = None
+    block_style: bool = False
+    children_keys: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_mapping(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_sequence(self) -> bool:
+        return isinstance(self.value, list)
+
+    def line_of_text_line(self, index: int) -> int:
+        """The file line of line `index` (0-based) inside a multi-line text value."""
+        return self.line + index + (1 if self.block_style else 0)
+
+
+class InvalidDate(str):
+    """A scalar that looks like a date but is not one (2021-02-30); kept as text."""
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None with a problem if it is too large or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                path, None,
+                f"文件过大（{size // 1024} KB），单个文件上限为 {MAX_FILE_BYTES // 1000} KB。"
+                "请检查是否误放了其他文件，或把内容拆分为多期。",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, None, f"无法读取文件：{exc.strerror}。")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "看起来是 GBK/GB2312 编码（Windows 记事本或 Word 常用），"
+        except UnicodeDecodeError:
+            pass
+        problems.error(
+            path, line,
+            f"文件不是 UTF-8 编码：{hint}请另存为 UTF-8，"
+            f"例如 `iconv -f GBK -t UTF-8 {path.name} -o {path.name}.utf8` 后替换原文件。",
+        )
+        return None
+
+
+def load_yaml(path: Path, problems: Problems) -> Node | None:
+    """Parse one YAML file into a Node tree; None (with problems recorded) if it cannot be."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        problems.error(path, 1, "文件为空：请按模板填写内容，或删除此文件。")
+        return None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problems.error(path, line, _explain_yaml_error(exc))
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, None, f"YAML 语法错误：{exc}")
+        return None
+    if root is None:
+        problems.error(path, 1, "文件为空：请按模板填写内容，或删除此文件。")
+        return None
+    return _Converter(path, problems).convert(root)
+
+
+def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "'\\t'" in problem or "\t" in problem:
+        return "YAML 语法错误：该行含有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
+    known = {
+        "mapping values are not allowed here": "此处不能出现“: ”。若文字中含有英文冒号，请改用中文冒号“：”或给整段文字加引号",
+        "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合",
+        "did not find expected key": "缩进不一致：同一层的键必须对齐",
+        "expected <block end>, but found": "缩进不一致：同一层的键必须对齐",
+        "did not find expected '-' indicator": "列表项缩进不一致：每一项的“- ”必须对齐",
+        "found unexpected end of stream": "文件意外结束：可能有引号没有闭合",
+        "found undefined alias": "使用了未定义的别名（*）",
+        "found unknown escape character": "双引号中有无效的反斜杠转义：请去掉“\\”或改用单引号",
+        "found character that cannot start any token": "该行开头有 YAML 不允许的字符（如 @ 或 `）：请给整段文字加引号",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english) or english in problem:
+            return f"YAML 语法错误：{chinese}。（解析器原文：{problem}）"
+    return f"YAML 语法错误：{problem or exc}。请检查该行及上一行的缩进、冒号和引号。"
+
+
+class _Converter:
+    def __init__(self, path: Path, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node) -> Node:
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:
+            self.problems.error(
+                self.path, line,
+                "不支持 YAML 锚点和别名（& 与 *）：请把内容直接写出来。",
+            )
+            return Node(None, line)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, line)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.convert(child) for child in node.value], line)
+        return self._scalar(node, line)
+
+    def _mapping(self, node: yaml.MappingNode, line: int) -> Node:
+        result: dict[str, Node] = {}
+        key_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.error(self.path, key_line, "键必须是简单的文字。")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.problems.error(
+                    self.path, key_line, "不支持 YAML 合并键（<<）：请把内容直接写出来。"
+                )
+                continue
+            if key in result:
+                self.problems.error(
+                    self.path, key_line,
+                    f"重复的键“{key}”（第 {key_lines[key]} 行已有）：同一层只能写一次，请删除或合并。",
+                )
+                continue
+            child = self.convert(value_node)
+            child.key_line = key_line
+            result[key] = child
+            key_lines[key] = key_line
+        return Node(result, line, children_keys=key_lines)
+
+    def _scalar(self, node: yaml.ScalarNode, line: int) -> Node:
+        block = node.style in ("|", ">")
+        if node.tag == _TIMESTAMP_TAG or (node.style is None and _DATE_LIKE.match(node.value)):
+            return Node(_parse_date(node.value), line, block_style=block)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            value = node.value
+        return Node(value, line, block_style=block)
+
+
+def _parse_date(text: str) -> dt.date | InvalidDate:
+    match = _DATE_LIKE.match(text.strip())
+    if match:
+        try:
+            return dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return InvalidDate(text)
+    try:
+        return dt.datetime.fromisoformat(text.strip()).date()
+    except ValueError:
+        return InvalidDate(text)
