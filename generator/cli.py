@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -24,7 +24,7 @@ CONTENT_PROBLEMS = 1
 class ChineseHelpFormatter(click.HelpFormatter):
     """Click's help layout with its English headings in Chinese."""
 
-    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    HEADINGS: ClassVar[dict[str, str]] = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="用法：")
@@ -56,7 +56,8 @@ class ChineseGroup(click.Group):
 
 def config_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--config", "config_path",
+        "--config",
+        "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
         default="site_config.yml",
         help="配置文件的路径，默认为当前目录的 site_config.yml；项目根目录即其所在文件夹。",
@@ -90,11 +91,15 @@ def check(config_path: Path, strict: bool) -> None:
 @main.command(help="按日期所在年份生成下一期简报文件（草稿），并打印其路径。不会覆盖已有文件。")
 @config_option
 @click.option(
-    "--date", "issue_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+    "--date",
+    "issue_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
     help="印发日期，格式 YYYY-MM-DD；默认今天。",
 )
 @click.option(
-    "--kind", type=click.Choice([k.value for k in IssueKind]), default=IssueKind.REGULAR.value,
+    "--kind",
+    type=click.Choice([k.value for k in IssueKind]),
+    default=IssueKind.REGULAR.value,
     help="regular 为常规期（默认），special 为专刊（与常规期共用期号），supplement 为增刊（单独编号）。",
 )
 def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
@@ -118,7 +123,9 @@ def require_archive(config_path: Path) -> Archive:
     result = load_project(config_path)
     print_problems(result.problems, config_path)
     if result.archive is None:
-        fail(f"发现 {len(result.problems.errors)} 个错误，未生成任何文件。请改正后重试（可运行 jianbao check 查看）。")
+        fail(
+            f"发现 {len(result.problems.errors)} 个错误，未生成任何文件。请改正后重试（可运行 jianbao check 查看）。"
+        )
     return result.archive
 
 
@@ -140,7 +147,7 @@ def run() -> None:
     except KeyboardInterrupt:
         click.echo("jianbao：已中断。", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last guard before the user's terminal
+    except Exception as exc:
         if os.environ.get("JIANBAO_DEBUG"):
             raise
         click.echo(

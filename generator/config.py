@@ -12,8 +12,17 @@ from generator.themes import BUNDLED_THEMES
 from generator.yaml_source import Node, load_yaml
 
 CONFIG_KEYS = (
-    "title", "office", "sections", "regions", "tags", "distribution",
-    "copies", "mark", "site", "fonts", "theme",
+    "title",
+    "office",
+    "sections",
+    "regions",
+    "tags",
+    "distribution",
+    "copies",
+    "mark",
+    "site",
+    "fonts",
+    "theme",
 )
 REQUIRED_CONFIG_KEYS = ("title", "office", "sections")
 FONT_ROLES = ("masthead", "body", "heading", "kai")
@@ -24,7 +33,8 @@ def load_publication(config_path: Path, problems: Problems) -> Publication | Non
     """The publication, or None if site_config.yml has errors (all recorded in `problems`)."""
     if not config_path.is_file():
         problems.error(
-            config_path, None,
+            config_path,
+            None,
             "找不到配置文件：请在简报项目的目录中运行，或用 --config 指定 site_config.yml 的路径。",
         )
         return None
@@ -51,7 +61,8 @@ def load_publication(config_path: Path, problems: Problems) -> Publication | Non
     theme = (reader.text(root, "theme") or "default").strip()
     if not any((base / theme).is_dir() for base in (config_path.parent / "themes", BUNDLED_THEMES)):
         problems.error(
-            config_path, root.value["theme"].line,
+            config_path,
+            root.value["theme"].line,
             f"找不到主题“{theme}”：应在 themes/{theme}/ 文件夹中；不写 theme 则使用默认主题。",
         )
 
@@ -91,13 +102,15 @@ def _sections(reader: Reader, root: Node) -> list[Section]:
             continue
         if not SECTION_ID.match(section_id):
             reader.problems.error(
-                reader.path, entry.value["id"].line,
+                reader.path,
+                entry.value["id"].line,
                 f"栏目 id“{section_id}”无效：只能用小写英文字母、数字、- 和 _，如 national。",
             )
             continue
         if section_id in seen:
             reader.problems.error(
-                reader.path, entry.value["id"].line,
+                reader.path,
+                entry.value["id"].line,
                 f"栏目 id“{section_id}”重复（第 {seen[section_id]} 行已有）。",
             )
             continue
@@ -161,8 +174,6 @@ def _fonts(reader: Reader, root: Node, base: Path) -> FontChains:
     chains = {}
     for role in FONT_ROLES:
         families = sub.text_list(node, role)
-        chains[role] = (
-            tuple(name for name, _ in families) if families else getattr(DEFAULT_FONTS, role)
-        )
+        chains[role] = tuple(name for name, _ in families) if families else getattr(DEFAULT_FONTS, role)
     paths = tuple((base / text).resolve() for text, _ in sub.text_list(node, "paths") or [])
     return FontChains(paths=paths, **chains)

@@ -13,8 +13,16 @@ from generator.schema import Reader, closest
 from generator.yaml_source import Node, load_yaml
 
 ISSUE_KEYS = (
-    "number", "date", "status", "total", "kind", "topic", "note",
-    "distribution", "copies", "items",
+    "number",
+    "date",
+    "status",
+    "total",
+    "kind",
+    "topic",
+    "note",
+    "distribution",
+    "copies",
+    "items",
 )
 REQUIRED_ISSUE_KEYS = ("number", "date", "items")
 ITEM_KEYS = ("section", "title", "body", "date", "region", "tags", "source")
@@ -63,7 +71,8 @@ def find_issue_files(content_dir: Path, problems: Problems) -> list[IssueFile]:
                 found.append(IssueFile(path, int(folder.name), int(match.group(1)), bool(supplement)))
             elif path.suffix in (".yml", ".yaml"):
                 problems.error(
-                    path, None,
+                    path,
+                    None,
                     "无法识别的文件名：每期简报应命名为两位期号，如 06.yml；增刊为 supplement-01.yml。",
                 )
     return found
@@ -86,7 +95,8 @@ def load_issue(source: IssueFile, publication: Publication, problems: Problems) 
     expected_name = f"supplement-{source.number:02d}.yml" if source.supplement else f"{source.number:02d}.yml"
     if number is not None and number != source.number:
         problems.error(
-            path, root.value["number"].line,
+            path,
+            root.value["number"].line,
             f"期号 number: {number} 与文件名 {path.name} 不一致：第{number}期应命名为 "
             f"{'supplement-' if source.supplement else ''}{number:02d}.yml，或改正期号。",
         )
@@ -96,17 +106,21 @@ def load_issue(source: IssueFile, publication: Publication, problems: Problems) 
     date = reader.date(root, "date")
     if date is not None and date.year != source.year:
         problems.error(
-            path, root.value["date"].line,
+            path,
+            root.value["date"].line,
             f"日期 {date.isoformat()} 的年份与所在文件夹 {source.year} 不一致：请改正日期，或把文件移到 content/{date.year}/。",
         )
     status = reader.choice(root, "status", [s.value for s in Status])
     kind = reader.choice(root, "kind", [k.value for k in IssueKind])
     issue_kind = IssueKind(kind) if kind else IssueKind.REGULAR
     if source.supplement and kind is not None and issue_kind is not IssueKind.SUPPLEMENT:
-        problems.error(path, root.value["kind"].line, "文件名为 supplement-NN.yml 的增刊，kind 应为 supplement。")
+        problems.error(
+            path, root.value["kind"].line, "文件名为 supplement-NN.yml 的增刊，kind 应为 supplement。"
+        )
     if not source.supplement and issue_kind is IssueKind.SUPPLEMENT:
         problems.error(
-            path, root.value["kind"].line,
+            path,
+            root.value["kind"].line,
             f"增刊有自己的期号序列：请把文件改名为 supplement-{source.number:02d}.yml。",
         )
     if source.supplement:
@@ -158,7 +172,8 @@ def _items(reader: Reader, root: Node, publication: Publication) -> list[Item]:
             guess = closest(section_id, section_ids)
             hint = f"是否应为“{guess}”？" if guess else ""
             reader.problems.error(
-                reader.path, entry.value["section"].line,
+                reader.path,
+                entry.value["section"].line,
                 f"未知的栏目“{section_id}”：site_config.yml 中的栏目为 {', '.join(section_ids)}。{hint}",
             )
             section_id = None
@@ -166,7 +181,11 @@ def _items(reader: Reader, root: Node, publication: Publication) -> list[Item]:
         body_node = entry.value.get("body")
         body = sub.text(entry, "body", allow_empty=True)
         if body is not None and not body.strip():
-            reader.problems.error(reader.path, body_node.line if body_node else entry.line, "正文（body）为空：请填写这条信息的内容。")
+            reader.problems.error(
+                reader.path,
+                body_node.line if body_node else entry.line,
+                "正文（body）为空：请填写这条信息的内容。",
+            )
             body = None
         date = sub.date(entry, "date")
         region = sub.text(entry, "region")

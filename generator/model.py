@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-
 PLACEHOLDER = "【待填写】"
 """Marks scaffold text that `jianbao new` wrote and the office has not replaced yet."""
 

@@ -28,7 +28,8 @@ def assign_totals(issues: list[Issue], problems: Problems) -> list[Issue]:
             continue
         if previous is not None and issue.total != expected:
             problems.warning(
-                issue.path, issue.lines.get("total"),
+                issue.path,
+                issue.lines.get("total"),
                 f"总第{issue.total}期与上一期（{previous.label}，总第{expected - 1}期）不连续：请核对 total。",
             )
         running = issue.total

@@ -58,13 +58,12 @@ class Reader:
                 self.problems.error(self.path, line, f"{self.what}中有未知的键“{key}”：{hint}")
         for key in required:
             if key not in node.value:
-                self.problems.error(
-                    self.path, node.line, f"{self.what}缺少必填的键“{key}”。"
-                )
+                self.problems.error(self.path, node.line, f"{self.what}缺少必填的键“{key}”。")
 
     def _wrong(self, node: Node, key: str, expected: str) -> None:
         self.problems.error(
-            self.path, node.line,
+            self.path,
+            node.line,
             f"“{key}”应为{expected}，实际是{describe(node.value)}。",
         )
 
@@ -103,7 +102,8 @@ class Reader:
         value = node.value
         if isinstance(value, InvalidDate):
             self.problems.error(
-                self.path, node.line,
+                self.path,
+                node.line,
                 f"“{key}”的日期“{value}”不存在：请检查月份和日期（格式为 YYYY-MM-DD）。",
             )
             return None
@@ -121,7 +121,8 @@ class Reader:
             guess = closest(value, choices)
             hint = f"是否应为“{guess}”？" if guess else ""
             self.problems.error(
-                self.path, mapping.value[key].line,
+                self.path,
+                mapping.value[key].line,
                 f"“{key}”的值“{value}”无效：应为 {' / '.join(choices)} 之一。{hint}",
             )
             return None
@@ -143,7 +144,8 @@ class Reader:
                 result.append((entry.value.strip(), entry.line))
             else:
                 self.problems.error(
-                    self.path, entry.line,
+                    self.path,
+                    entry.line,
                     f"“{key}”的每一项都应为文字，实际是{describe(entry.value)}。",
                 )
         return result
@@ -161,7 +163,8 @@ class Reader:
                 entries.append(entry)
             else:
                 self.problems.error(
-                    self.path, entry.line,
+                    self.path,
+                    entry.line,
                     f"“{key}”的每一项都应为键值映射（如 “- label: 印送”），实际是{describe(entry.value)}。",
                 )
         return entries

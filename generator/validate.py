@@ -50,24 +50,28 @@ def _check_item(item: Item, issue: Issue, publication: Publication, problems: Pr
     width = display_width(item.title)
     if width > TOC_CHARS_PER_LINE * TOC_MAX_LINES:
         problems.warning(
-            path, item.lines.get("title"),
+            path,
+            item.lines.get("title"),
             f"★标题约 {width:g} 字，在目录中会超过两行：建议精简到 "
             f"{TOC_CHARS_PER_LINE * TOC_MAX_LINES} 字以内。",
         )
     if item.date is not None and item.date > issue.date:
         problems.warning(
-            path, item.lines.get("date"),
+            path,
+            item.lines.get("date"),
             f"信息日期 {item.date.isoformat()} 晚于本期印发日期 {issue.date.isoformat()}：请核对。",
         )
     if item.region and publication.regions and item.region not in publication.regions:
         problems.warning(
-            path, item.lines.get("region"),
+            path,
+            item.lines.get("region"),
             _vocabulary_message("地区", item.region, publication.regions, "regions"),
         )
     for tag in item.tags:
         if publication.tags and tag not in publication.tags:
             problems.warning(
-                path, item.lines.get("tags"),
+                path,
+                item.lines.get("tags"),
                 _vocabulary_message("标签", tag, publication.tags, "tags"),
             )
 
@@ -81,7 +85,8 @@ def _vocabulary_message(what: str, value: str, vocabulary: Iterable[str], key: s
 def _check_placeholder(text: str, line: int | None, issue: Issue, problems: Problems) -> None:
     if PLACEHOLDER in text:
         problems.warning(
-            issue.path, line,
+            issue.path,
+            line,
             f"仍是模板占位文字“{PLACEHOLDER}”：请填写内容，或删除这一条。",
         )
 
@@ -90,9 +95,10 @@ def _check_punctuation(text: str, first_line: int | None, issue: Issue, problems
     for index, line_text in enumerate(text.split("\n")):
         for match in _HALF_WIDTH_PUNCTUATION.finditer(line_text):
             mark = match.group()
-            context = line_text[max(0, match.start() - 6): match.end() + 6]
+            context = line_text[max(0, match.start() - 6) : match.end() + 6]
             problems.warning(
-                issue.path, None if first_line is None else first_line + index,
+                issue.path,
+                None if first_line is None else first_line + index,
                 f"中文里夹有半角标点“{mark}”（…{context}…）：请改为全角“{_FULL_WIDTH[mark]}”。",
             )
 
@@ -111,7 +117,8 @@ def check_sequence(issues: list[Issue], problems: Problems) -> None:
             line = issue.lines.get("number")
             if previous is not None and issue.number == previous.number:
                 problems.error(
-                    issue.path, line,
+                    issue.path,
+                    line,
                     f"{year}年{name}第{issue.number}期重复：{previous.path.name} 已是这一期。",
                 )
                 continue
@@ -119,13 +126,15 @@ def check_sequence(issues: list[Issue], problems: Problems) -> None:
             starts_archive = previous is None and year == first_year and not supplement
             if issue.number > expected and not starts_archive:
                 missing = (
-                    f"第{expected}期" if issue.number == expected + 1
+                    f"第{expected}期"
+                    if issue.number == expected + 1
                     else f"第{expected}–{issue.number - 1}期"
                 )
                 problems.warning(issue.path, line, f"{year}年{name}期号不连续：缺少{missing}。")
             if previous is not None and issue.date < previous.date:
                 problems.warning(
-                    issue.path, issue.lines.get("date"),
+                    issue.path,
+                    issue.lines.get("date"),
                     f"日期 {issue.date.isoformat()} 早于上一期（第{previous.number}期，"
                     f"{previous.date.isoformat()}）：期号与日期顺序不一致，请核对。",
                 )

@@ -57,7 +57,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.error(
-                path, None,
+                path,
+                None,
                 f"文件过大（{size // 1024} KB），单个文件上限为 {MAX_FILE_BYTES // 1000} KB。"
                 "请检查是否误放了其他文件，或把内容拆分为多期。",
             )
@@ -77,7 +78,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
         except UnicodeDecodeError:
             pass
         problems.error(
-            path, line,
+            path,
+            line,
             f"文件不是 UTF-8 编码：{hint}请另存为 UTF-8，"
             f"例如 `iconv -f GBK -t UTF-8 {path.name} -o {path.name}.utf8` 后替换原文件。",
         )
@@ -142,7 +144,8 @@ class _Converter:
         line = node.start_mark.line + 1
         if id(node) in self.seen:
             self.problems.error(
-                self.path, line,
+                self.path,
+                line,
                 "不支持 YAML 锚点和别名（& 与 *）：请把内容直接写出来。",
             )
             return Node(None, line)
@@ -163,13 +166,12 @@ class _Converter:
                 continue
             key = str(key_node.value)
             if key == "<<":
-                self.problems.error(
-                    self.path, key_line, "不支持 YAML 合并键（<<）：请把内容直接写出来。"
-                )
+                self.problems.error(self.path, key_line, "不支持 YAML 合并键（<<）：请把内容直接写出来。")
                 continue
             if key in result:
                 self.problems.error(
-                    self.path, key_line,
+                    self.path,
+                    key_line,
                     f"重复的键“{key}”（第 {key_lines[key]} 行已有）：同一层只能写一次，请删除或合并。",
                 )
                 continue
