@@ -89,7 +89,7 @@ def _sections(reader: Reader, root: Node) -> list[Section]:
     entries = reader.mapping_list(root, "sections")
     if entries is None:
         return []
-    if not entries:
+    if not root.value["sections"].value:
         reader.problems.error(reader.path, root.value["sections"].line, "“sections”至少要有一个栏目。")
     sections: list[Section] = []
     seen: dict[str, int] = {}

@@ -79,9 +79,12 @@ def find_issue_files(content_dir: Path, problems: Problems) -> list[IssueFile]:
 
 
 def load_issue(source: IssueFile, publication: Publication, problems: Problems) -> Issue | None:
-    """One issue, or None if its file has errors (all recorded in `problems`)."""
+    """One issue as far as it could be read, or None if it has no usable number or date.
+
+    An issue with errors is still returned so that the checks across issues (duplicate
+    numbers, gaps) can run; the project refuses to build while any error is recorded.
+    """
     path = source.path
-    errors_before = len(problems.errors)
     root = load_yaml(path, problems)
     if root is None:
         return None
@@ -132,7 +135,7 @@ def load_issue(source: IssueFile, publication: Publication, problems: Problems) 
     copies = reader.integer(root, "copies")
     items = _items(reader, root, publication)
 
-    if len(problems.errors) > errors_before or number is None or date is None:
+    if number is None or date is None:
         return None
     return Issue(
         year=source.year,
@@ -160,7 +163,7 @@ def _items(reader: Reader, root: Node, publication: Publication) -> list[Item]:
     entries = reader.mapping_list(root, "items")
     if entries is None:
         return []
-    if not entries:
+    if not root.value["items"].value:
         reader.problems.error(reader.path, root.value["items"].line, "“items”至少要有一条信息。")
     section_ids = [s.id for s in publication.sections]
     items: list[Item] = []

@@ -165,6 +165,6 @@ class Reader:
                 self.problems.error(
                     self.path,
                     entry.line,
-                    f"“{key}”的每一项都应为键值映射（如 “- label: 印送”），实际是{describe(entry.value)}。",
+                    f"“{key}”的每一项都应为键值映射（每一项写成“- 键: 值”），实际是{describe(entry.value)}。",
                 )
         return entries

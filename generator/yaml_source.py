@@ -114,10 +114,10 @@ def load_yaml(path: Path, problems: Problems) -> Node | None:
 
 def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
-    if "'\\t'" in problem or "\t" in problem:
+    if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
         return "YAML 语法错误：该行含有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
     known = {
-        "mapping values are not allowed here": "此处不能出现“: ”。若文字中含有英文冒号，请改用中文冒号“：”或给整段文字加引号",
+        "mapping values are not allowed": "此处不能出现“: ”。若文字中含有英文冒号，请改用中文冒号“：”或给整段文字加引号",
         "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合",
         "did not find expected key": "缩进不一致：同一层的键必须对齐",
         "expected <block end>, but found": "缩进不一致：同一层的键必须对齐",
@@ -153,7 +153,8 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, line)
         if isinstance(node, yaml.SequenceNode):
-            return Node([self.convert(child) for child in node.value], line)
+            children = [c for c in node.value if not self._is_alias(c, c.start_mark.line + 1)]
+            return Node([self.convert(child) for child in children], line)
         return self._scalar(node, line)
 
     def _mapping(self, node: yaml.MappingNode, line: int) -> Node:
@@ -175,11 +176,20 @@ class _Converter:
                     f"重复的键“{key}”（第 {key_lines[key]} 行已有）：同一层只能写一次，请删除或合并。",
                 )
                 continue
+            if self._is_alias(value_node, key_line):
+                continue
             child = self.convert(value_node)
             child.key_line = key_line
             result[key] = child
             key_lines[key] = key_line
         return Node(result, line, children_keys=key_lines)
+
+    def _is_alias(self, node: yaml.Node, line: int) -> bool:
+        """A node met a second time is an alias (*name): refused, so no expansion can blow up."""
+        if id(node) not in self.seen:
+            return False
+        self.problems.error(self.path, line, "不支持 YAML 锚点和别名（& 与 *）：请把内容直接写出来。")
+        return True
 
     def _scalar(self, node: yaml.ScalarNode, line: int) -> Node:
         block = node.style in ("|", ">")

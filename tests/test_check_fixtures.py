@@ -1,0 +1,43 @@
+"""Every bad-input fixture gives its expected `path:line: 错误/警告：…` lines and exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, make_project, run_cli
+
+CASES = sorted((FIXTURES / "问题").iterdir())
+
+
+def read_expectation(case: Path) -> tuple[int, list[str], list[str]]:
+    exit_code, args, lines = 0, [], []
+    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# exit:"):
+            exit_code = int(line.split(":", 1)[1])
+        elif line.startswith("# args:"):
+            args = line.split(":", 1)[1].split()
+        elif line.strip():
+            lines.append(line)
+    return exit_code, args, lines
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_fixture_reports_expected_problems(case: Path, tmp_path: Path) -> None:
+    exit_code, args, expected = read_expectation(case)
+    project = make_project(tmp_path, case)
+    result = run_cli(project, "check", *args)
+    output = result.output
+    assert "Traceback" not in output
+    assert result.exit_code == exit_code, output
+    for line in expected:
+        assert any(line in printed for printed in output.splitlines()), f"missing: {line}\n{output}"
+    summary = output.strip().splitlines()[-1]
+    assert summary.startswith("检查未通过" if exit_code else "检查通过"), summary
+
+
+def test_base_project_is_clean(project: Path) -> None:
+    result = run_cli(project, "check", "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "检查通过：3 个文件，0 个错误，0 个警告。"
