@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
 import click
 
 from generator import __version__
+from generator.build import build as run_build
 from generator.config import load_publication
-from generator.model import Archive, IssueKind, Publication
+from generator.model import Archive, Issue, IssueKind, Publication
+from generator.pdf import FontsMissing, PdfError, PdfRenderer
 from generator.problems import Problems, display_path
 from generator.project import load_project
 from generator.scaffold import new_issue
 
 CONTENT_PROBLEMS = 1
+ISSUE_ID = re.compile(
+    r"^(?P<year>\d{4})-(?P<supplement>s|增刊|supplement-)?(?P<number>\d{1,3})$", re.IGNORECASE
+)
 
 
 class ChineseHelpFormatter(click.HelpFormatter):
@@ -109,6 +116,88 @@ def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
     click.echo(display_path(path, Path.cwd()))
 
 
+@main.command(help="生成整个网页档案和每一期的 PDF（默认输出到 site/）。")
+@config_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="site",
+    help="输出文件夹，默认 site/。",
+)
+@click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
+@click.option("--no-pdf", is_flag=True, help="只生成网页，不排版 PDF。")
+def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool) -> None:
+    archive = require_archive(config_path)
+    refuse_dangerous_output(out_dir, archive.publication)
+    with user_errors():
+        report = run_build(archive, out_dir, include_drafts=drafts, with_pdf=not no_pdf, progress=say)
+    pdfs = f"，{report.pdfs} 个 PDF" if not no_pdf else ""
+    click.echo(f"已生成 {display_path(out_dir, Path.cwd())}/：{report.issues} 期简报{pdfs}。")
+
+
+@main.command(help="排版一期简报的 PDF，例如 jianbao pdf 2021-6（增刊：2021-s1）。")
+@config_option
+@click.argument("issue_id", metavar="YYYY-N")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出文件，默认为当前目录下的 2021-06.pdf 之类。",
+)
+def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
+    archive = require_archive(config_path)
+    issue = find_issue(archive, issue_id)
+    target = output or Path(issue.pdf_name)
+    with user_errors():
+        data = PdfRenderer(archive.publication).render(issue)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    click.echo(display_path(target, Path.cwd()))
+
+
+def find_issue(archive: Archive, issue_id: str) -> Issue:
+    """`2021-6`, `2021-06`, or a supplement as `2021-s1` / `2021-增刊1` / `2021-supplement-1`."""
+    match = ISSUE_ID.match(issue_id.strip())
+    if not match:
+        raise click.BadParameter(f"“{issue_id}”不是期号：应写成 年份-期号，如 2021-6；增刊写成 2021-s1。")
+    year, marker, number = int(match["year"]), match["supplement"], int(match["number"])
+    issue = archive.find(year, number, supplement=bool(marker))
+    if issue is None:
+        fail(f"找不到{year}年{'增刊' if marker else ''}第{number}期：content/{year}/ 中没有这一期。")
+    return issue
+
+
+def refuse_dangerous_output(out_dir: Path, publication: Publication) -> None:
+    """The output folder is replaced whole: it must not hold the project itself."""
+    target = out_dir.resolve()
+    if (
+        publication.root == target
+        or publication.root.is_relative_to(target)
+        or target.is_relative_to(publication.content_dir)
+    ):
+        fail(
+            f"输出文件夹 {out_dir} 包含项目本身或位于 content/ 中：生成时会整个替换它，请换一个文件夹（如 site/）。"
+        )
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the back ends' user-facing errors into a message and exit 1."""
+    try:
+        yield
+    except (FontsMissing, PdfError) as exc:
+        fail(str(exc))
+
+
+def say(message: str) -> None:
+    """Progress for people watching a terminal; silent in pipes and CI."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        click.echo(f"  {message}", err=True)
+
+
 def require_publication(config_path: Path) -> Publication:
     problems = Problems()
     publication = load_publication(config_path, problems)
@@ -121,7 +210,10 @@ def require_publication(config_path: Path) -> Publication:
 def require_archive(config_path: Path) -> Archive:
     """The validated archive; on any error, print every problem and exit 1."""
     result = load_project(config_path)
-    print_problems(result.problems, config_path)
+    if result.problems.errors:
+        print_problems(result.problems, config_path)
+    elif result.problems.warnings:
+        click.echo(f"jianbao：内容有 {len(result.problems.warnings)} 个警告（运行 jianbao check 查看）。", err=True)
     if result.archive is None:
         fail(
             f"发现 {len(result.problems.errors)} 个错误，未生成任何文件。请改正后重试（可运行 jianbao check 查看）。"

@@ -1,0 +1,60 @@
+"""Font fallback chains per role, checked against the fonts Typst can actually see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import typst
+
+from generator.model import Publication
+
+# The Latin face is not configurable in site_config.yml: a Times-like serif, as offices expect.
+LATIN_CHAIN = ("Times New Roman", "Liberation Serif", "TeX Gyre Termes")
+
+ROLES: dict[str, tuple[str, str]] = {
+    # role: (what it is for, the Debian package with a free fallback)
+    "masthead": ("报头（小标宋）", "fonts-noto-cjk-extra"),
+    "body": ("正文（仿宋）", "fonts-noto-cjk"),
+    "heading": ("标题（黑体）", "fonts-noto-cjk"),
+    "kai": ("编者按与目录（楷体）", "fonts-lxgw-wenkai"),
+    "latin": ("西文与数字（Times 类衬线）", "fonts-liberation"),
+}
+
+
+class FontsMissing(Exception):
+    """No font of some role is installed; the message says what to install."""
+
+
+@dataclass(frozen=True)
+class ResolvedFonts:
+    chains: dict[str, list[str]]  # role -> the configured families that exist, in order
+    font_paths: list[str]
+
+
+def resolve_fonts(publication: Publication) -> ResolvedFonts:
+    """Each role's available families; raise FontsMissing naming every role that has none."""
+    paths = [str(path) for path in publication.fonts.paths if path.is_dir()]
+    available = {name.casefold() for name in typst.Fonts(font_paths=paths).families()}
+    configured = {
+        "masthead": publication.fonts.masthead,
+        "body": publication.fonts.body,
+        "heading": publication.fonts.heading,
+        "kai": publication.fonts.kai,
+        "latin": LATIN_CHAIN,
+    }
+    chains: dict[str, list[str]] = {}
+    missing: list[str] = []
+    for role, families in configured.items():
+        found = [family for family in families if family.casefold() in available]
+        if found:
+            chains[role] = found
+        else:
+            purpose, package = ROLES[role]
+            missing.append(
+                f"{purpose}：找不到字体 {'、'.join(families)} 中的任何一个。"
+                f"请安装 Debian 软件包 {package}（sudo apt-get install {package}），"
+                "或在 site_config.yml 的 fonts.paths 中指定存放字体的文件夹。"
+            )
+    if missing:
+        raise FontsMissing("\n".join(missing))
+    return ResolvedFonts(chains, paths)

@@ -1,0 +1,56 @@
+"""Typeset issues with Typst: one reused compiler per process, the issue passed as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import typst
+
+from generator.model import Issue, Publication
+from generator.pdf.data import issue_print_data
+from generator.pdf.fonts import resolve_fonts
+from generator.themes import theme_file
+
+TEMPLATE = "print/bulletin.typ"
+
+
+class PdfError(Exception):
+    """Typst could not typeset an issue; the message is for the user, in Chinese."""
+
+
+class PdfRenderer:
+    """Holds one `typst.Compiler` (fonts are scanned once) for every issue of a publication."""
+
+    def __init__(self, publication: Publication) -> None:
+        self.publication = publication
+        self.fonts = resolve_fonts(publication)
+        template = theme_file(publication, TEMPLATE).resolve()
+        # Typst reads only files under its root: the project (for content/media) and the theme.
+        self.root = Path(os.path.commonpath([publication.root, template.parent]))
+        content = publication.content_dir.resolve().relative_to(self.root).as_posix()
+        self.media_prefix = f"/{content}/"
+        self.compiler = typst.Compiler(input=template, root=self.root, font_paths=self.fonts.font_paths)
+
+    def render(self, issue: Issue) -> bytes:
+        data = issue_print_data(self.publication, issue, self.fonts.chains, self.media_prefix)
+        try:
+            pdf = self.compiler.compile(
+                format="pdf",
+                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                timestamp=_timestamp(issue),
+            )
+        except typst.TypstError as exc:
+            raise PdfError(f"{issue.label} 排版失败：{exc.message}（{exc.diagnostic}）") from exc
+        assert isinstance(pdf, bytes)
+        return pdf
+
+
+def _timestamp(issue: Issue) -> dt.datetime:
+    """The PDF's creation date: SOURCE_DATE_EPOCH if set, else the issue's date (reproducible)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)

@@ -1,0 +1,39 @@
+"""Markdown bodies become one tree of plain blocks; nothing in a body is ever markup or code."""
+
+from __future__ import annotations
+
+from generator.body import image_sources, parse_body, plain_text
+
+
+def test_paragraphs_bold_lists_and_tables() -> None:
+    blocks = parse_body(
+        "6月2日，**专项**整治\n继续推进。\n\n1. 第一\n2. 第二\n\n| 市州 | 线索数 |\n| --- | --- |\n| 成都市 | 12 |\n"
+    )
+    assert [b["type"] for b in blocks] == ["paragraph", "list", "table"]
+    assert blocks[0]["inlines"] == [
+        {"type": "text", "text": "6月2日，"},
+        {"type": "strong", "inlines": [{"type": "text", "text": "专项"}]},
+        {"type": "text", "text": "整治继续推进。"},  # no space where a Chinese line was wrapped
+    ]
+    assert blocks[1]["ordered"] and len(blocks[1]["items"]) == 2
+    assert blocks[2]["rows"] == [[[{"type": "text", "text": "成都市"}], [{"type": "text", "text": "12"}]]]
+
+
+def test_raw_html_and_typst_syntax_stay_literal_text() -> None:
+    body = '<script>alert(1)</script>\n\n正文<b onclick="x">粗</b>。\n\n#set page(width: 1cm) $x$ <lbl> @ref'
+    text = plain_text(parse_body(body))
+    assert "<script>alert(1)</script>" in text
+    assert '<b onclick="x">粗</b>' in text
+    assert "#set page(width: 1cm) $x$ <lbl> @ref" in text
+
+
+def test_heading_needs_a_space_after_hash() -> None:
+    blocks = parse_body("# 一、总体情况\n\n#1号文件已印发。")
+    assert blocks[0] == {"type": "heading", "level": 1, "inlines": [{"type": "text", "text": "一、总体情况"}]}
+    assert blocks[1]["type"] == "paragraph"
+
+
+def test_images_are_found() -> None:
+    blocks = parse_body("图表如下：\n\n![线索统计](media/chart.png)\n")
+    assert blocks[1] == {"type": "image", "src": "media/chart.png", "alt": "线索统计"}
+    assert image_sources(blocks) == ["media/chart.png"]
