@@ -213,7 +213,9 @@ def require_archive(config_path: Path) -> Archive:
     if result.problems.errors:
         print_problems(result.problems, config_path)
     elif result.problems.warnings:
-        click.echo(f"jianbao：内容有 {len(result.problems.warnings)} 个警告（运行 jianbao check 查看）。", err=True)
+        click.echo(
+            f"jianbao：内容有 {len(result.problems.warnings)} 个警告（运行 jianbao check 查看）。", err=True
+        )
     if result.archive is None:
         fail(
             f"发现 {len(result.problems.errors)} 个错误，未生成任何文件。请改正后重试（可运行 jianbao check 查看）。"

@@ -10,7 +10,7 @@ from generator.load import find_issue_files, load_issue
 from generator.model import Archive
 from generator.numbering import assign_totals
 from generator.problems import Problems
-from generator.validate import check_issue_text, check_sequence
+from generator.validate import check_images, check_issue_text, check_sequence
 
 
 @dataclass
@@ -32,6 +32,7 @@ def load_project(config_path: Path) -> LoadResult:
         issue = load_issue(source, publication, problems)
         if issue is not None:
             check_issue_text(issue, publication, problems)
+            check_images(issue, publication, problems)
             issues.append(issue)
     check_sequence(issues, problems)
     issues = assign_totals(issues, problems)

@@ -11,6 +11,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from generator.body import image_sources, parse_body
 from generator.model import PLACEHOLDER, Issue, Item, Publication
 from generator.problems import Problems
 from generator.schema import closest
@@ -74,6 +75,46 @@ def _check_item(item: Item, issue: Issue, publication: Publication, problems: Pr
                 item.lines.get("tags"),
                 _vocabulary_message("标签", tag, publication.tags, "tags"),
             )
+
+
+def check_images(issue: Issue, publication: Publication, problems: Problems) -> None:
+    """Every image a body shows must be a file inside content/media/ (errors)."""
+    texts = [(issue.note, issue.lines.get("note"))] + [
+        (item.body, item.lines.get("body")) for item in issue.items
+    ]
+    media = publication.media_dir.resolve()
+    for text, first_line in texts:
+        if not text:
+            continue
+        for source in image_sources(parse_body(text)):
+            line = _line_containing(text, source, first_line)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
+                problems.error(
+                    issue.path,
+                    line,
+                    f"图片“{source}”来自其他网站：内网无法访问，请把图片放进 content/media/ 并写成 media/文件名。",
+                )
+                continue
+            target = (publication.content_dir / source.lstrip("/")).resolve()
+            if not target.is_relative_to(media):
+                problems.error(
+                    issue.path,
+                    line,
+                    f"图片路径“{source}”不在 content/media/ 中：图片只能放在 content/media/，写成 media/文件名。",
+                )
+            elif not target.is_file():
+                problems.error(
+                    issue.path, line, f"图片“{source}”不存在：请把文件放到 content/media/ 中，或改正文件名。"
+                )
+
+
+def _line_containing(text: str, needle: str, first_line: int | None) -> int | None:
+    if first_line is None:
+        return None
+    for index, line_text in enumerate(text.split("\n")):
+        if needle in line_text:
+            return first_line + index
+    return first_line
 
 
 def _vocabulary_message(what: str, value: str, vocabulary: Iterable[str], key: str) -> str:
