@@ -20,6 +20,8 @@ from generator.model import Archive, Issue, IssueKind, Publication
 from generator.pdf import FontsMissing, PdfError, PdfRenderer
 from generator.problems import Problems, display_path
 from generator.project import load_project
+from generator.publish import PublishRefused
+from generator.publish import publish as publish_issue
 from generator.scaffold import new_issue
 
 CONTENT_PROBLEMS = 1
@@ -158,13 +160,49 @@ def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
     click.echo(display_path(target, Path.cwd()))
 
 
-def find_issue(archive: Archive, issue_id: str) -> Issue:
-    """`2021-6`, `2021-06`, or a supplement as `2021-s1` / `2021-增刊1` / `2021-supplement-1`."""
+@main.command(help="把一期简报标为已发布，并在 content/published.lock 中记录其内容指纹。")
+@config_option
+@click.argument("issue_id", metavar="YYYY-N")
+@click.option(
+    "--amend", "reason", metavar="原因", help="更正已发布的一期：记录更正原因和日期，网页上显示更正说明。"
+)
+def publish(config_path: Path, issue_id: str, reason: str | None) -> None:
+    unlocked = frozenset()
+    if reason is not None:
+        unlocked = frozenset({slug_of(issue_id)})
+    archive = require_archive(config_path, unlocked=unlocked)
+    issue = find_issue(archive, issue_id)
+    try:
+        message = publish_issue(archive, issue, today(), reason)
+    except PublishRefused as exc:
+        fail(str(exc))
+    click.echo(message)
+
+
+def today() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible runs)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def slug_of(issue_id: str) -> str:
+    year, supplement, number = parse_issue_id(issue_id)
+    return f"{year}/{'supplement-' if supplement else ''}{number:02d}"
+
+
+def parse_issue_id(issue_id: str) -> tuple[int, bool, int]:
     match = ISSUE_ID.match(issue_id.strip())
     if not match:
         raise click.BadParameter(f"“{issue_id}”不是期号：应写成 年份-期号，如 2021-6；增刊写成 2021-s1。")
-    year, marker, number = int(match["year"]), match["supplement"], int(match["number"])
-    issue = archive.find(year, number, supplement=bool(marker))
+    return int(match["year"]), bool(match["supplement"]), int(match["number"])
+
+
+def find_issue(archive: Archive, issue_id: str) -> Issue:
+    """`2021-6`, `2021-06`, or a supplement as `2021-s1` / `2021-增刊1` / `2021-supplement-1`."""
+    year, marker, number = parse_issue_id(issue_id)
+    issue = archive.find(year, number, supplement=marker)
     if issue is None:
         fail(f"找不到{year}年{'增刊' if marker else ''}第{number}期：content/{year}/ 中没有这一期。")
     return issue
@@ -207,9 +245,9 @@ def require_publication(config_path: Path) -> Publication:
     return publication
 
 
-def require_archive(config_path: Path) -> Archive:
+def require_archive(config_path: Path, unlocked: frozenset[str] = frozenset()) -> Archive:
     """The validated archive; on any error, print every problem and exit 1."""
-    result = load_project(config_path)
+    result = load_project(config_path, unlocked)
     if result.problems.errors:
         print_problems(result.problems, config_path)
     elif result.problems.warnings:

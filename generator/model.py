@@ -106,6 +106,14 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A published issue corrected with `jianbao publish --amend`: shown on its page."""
+
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Issue:
     year: int
     number: int
@@ -119,6 +127,7 @@ class Issue:
     note: str | None = None
     distribution: tuple[DistributionLine, ...] | None = None
     copies: int | None = None
+    correction: Correction | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

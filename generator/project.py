@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_publication
 from generator.load import find_issue_files, load_issue
-from generator.model import Archive
+from generator.lock import LockEntry, check_locked, read_lock
+from generator.model import Archive, Correction, Issue
 from generator.numbering import assign_totals
 from generator.problems import Problems
 from generator.validate import check_images, check_issue_text, check_sequence
@@ -20,8 +22,12 @@ class LoadResult:
     files_checked: int
 
 
-def load_project(config_path: Path) -> LoadResult:
-    """Read everything, collect every problem, and return the archive if there were no errors."""
+def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> LoadResult:
+    """Read everything, collect every problem, and return the archive if there were no errors.
+
+    `unlocked` names issues (by slug) whose published fingerprint is not enforced: the one
+    being amended by `jianbao publish --amend`.
+    """
     problems = Problems()
     publication = load_publication(config_path, problems)
     if publication is None:
@@ -36,6 +42,15 @@ def load_project(config_path: Path) -> LoadResult:
             issues.append(issue)
     check_sequence(issues, problems)
     issues = assign_totals(issues, problems)
+    locked = read_lock(publication.content_dir, problems)
+    check_locked(issues, {slug: e for slug, e in locked.items() if slug not in unlocked}, problems)
+    issues = [_with_correction(issue, locked.get(issue.slug)) for issue in issues]
     issues.sort(key=lambda issue: issue.sort_key)
     archive = None if problems.errors else Archive(publication, tuple(issues))
     return LoadResult(archive, problems, 1 + len(sources))
+
+
+def _with_correction(issue: Issue, entry: LockEntry | None) -> Issue:
+    if entry is None or entry.amended is None or not entry.reason:
+        return issue
+    return dataclasses.replace(issue, correction=Correction(entry.amended, entry.reason))

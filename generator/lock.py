@@ -1,0 +1,158 @@
+"""Published issues are locked: content/published.lock holds a fingerprint of each one.
+
+One readable line per published issue, tab-separated:
+
+    2021/06  published=2021-06-04  content=3f2a…  items=9c1d4e2a,77b0…  [amended=2026-11-23  reason=…]
+
+The fingerprint covers what the issue says (dates, note, items, distribution…), not how the
+file is formatted, so comments and indentation can change freely. Item fingerprints let
+`check` say which item changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Issue
+from generator.problems import Problems
+
+LOCK_NAME = "published.lock"
+HEADER = "# jianbao：已发布简报的内容指纹，由 jianbao publish 维护，请勿手工修改。\n"
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    slug: str
+    published: dt.date
+    content: str
+    items: tuple[str, ...]
+    amended: dt.date | None = None
+    reason: str | None = None
+
+    def to_line(self) -> str:
+        fields = [
+            self.slug,
+            f"published={self.published.isoformat()}",
+            f"content={self.content}",
+            f"items={','.join(self.items)}",
+        ]
+        if self.amended and self.reason:
+            fields += [f"amended={self.amended.isoformat()}", f"reason={' '.join(self.reason.split())}"]
+        return "\t".join(fields)
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _item_value(issue: Issue, index: int) -> dict[str, object]:
+    item = issue.items[index]
+    return {
+        "section": item.section_id,
+        "title": item.title,
+        "body": item.body,
+        "date": item.date,
+        "region": item.region,
+        "tags": item.tags,
+        "source": item.source,
+    }
+
+
+def _issue_value(issue: Issue) -> dict[str, object]:
+    distribution = (
+        None if issue.distribution is None else [(d.label, d.recipients) for d in issue.distribution]
+    )
+    return {
+        "number": issue.number,
+        "date": issue.date,
+        "kind": issue.kind.value,
+        "topic": issue.topic,
+        "note": issue.note,
+        "distribution": distribution,
+        "copies": issue.copies,
+        "total": issue.total,
+    }
+
+
+def fingerprint(issue: Issue) -> tuple[str, tuple[str, ...]]:
+    """(whole-issue digest, one short digest per item)."""
+    items = tuple(_digest(_item_value(issue, i))[:12] for i in range(len(issue.items)))
+    return _digest({"issue": _issue_value(issue), "items": items}), items
+
+
+def lock_path(content_dir: Path) -> Path:
+    return content_dir / LOCK_NAME
+
+
+def read_lock(content_dir: Path, problems: Problems) -> dict[str, LockEntry]:
+    path = lock_path(content_dir)
+    if not path.is_file():
+        return {}
+    entries: dict[str, LockEntry] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        slug, *pairs = line.split("\t")
+        fields = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+        try:
+            entries[slug] = LockEntry(
+                slug=slug,
+                published=dt.date.fromisoformat(fields["published"]),
+                content=fields["content"],
+                items=tuple(filter(None, fields.get("items", "").split(","))),
+                amended=dt.date.fromisoformat(fields["amended"]) if "amended" in fields else None,
+                reason=fields.get("reason"),
+            )
+        except (KeyError, ValueError):
+            problems.error(
+                path, number, "这一行无法识别：锁定文件由 jianbao publish 维护，请从版本库恢复它。"
+            )
+    return entries
+
+
+def write_lock(content_dir: Path, entries: dict[str, LockEntry]) -> None:
+    path = lock_path(content_dir)
+    text = HEADER + "".join(entries[slug].to_line() + "\n" for slug in sorted(entries))
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def check_locked(issues: list[Issue], entries: dict[str, LockEntry], problems: Problems) -> None:
+    """A published issue whose content no longer matches its fingerprint is an error."""
+    by_slug = {issue.slug: issue for issue in issues}
+    for slug, entry in sorted(entries.items()):
+        issue = by_slug.get(slug)
+        if issue is None:
+            continue
+        content, items = fingerprint(issue)
+        if content == entry.content:
+            continue
+        problems.error(
+            issue.path,
+            None,
+            f"{issue.label}已于 {entry.published.isoformat()} 发布，内容已被改动（{describe_change(issue, entry, items)}）。"
+            f'已发布的简报不能悄悄修改：请撤销改动；确需更正时运行 jianbao publish {cli_id(issue)} --amend "更正原因"。',
+        )
+
+
+def describe_change(issue: Issue, entry: LockEntry, items: tuple[str, ...]) -> str:
+    changes: list[str] = []
+    for index, digest in enumerate(items):
+        if index >= len(entry.items):
+            changes.append(f"新增第{index + 1}条信息")
+        elif digest != entry.items[index]:
+            title = issue.items[index].title
+            changes.append(f"第{index + 1}条信息“{title if len(title) <= 20 else title[:20] + '…'}”")
+    if len(entry.items) > len(items):
+        changes.append(f"删去了{len(entry.items) - len(items)}条信息")
+    return "、".join(changes) if changes else "期号、日期、编者按、报尾等期次信息"
+
+
+def cli_id(issue: Issue) -> str:
+    return f"{issue.year}-{'s' if issue.is_supplement else ''}{issue.number}"

@@ -1,0 +1,70 @@
+"""Published issues are locked: silent changes fail check and build; --amend records why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.project import load_project
+from tests.conftest import run_cli
+
+
+def test_publish_sets_status_and_records_a_fingerprint(project: Path) -> None:
+    issue_file = project / "content/2021/02.yml"
+    result = run_cli(project, "publish", "2021-2")
+    assert result.exit_code == 0, result.output
+    assert "2021年第2期已发布" in result.output
+    assert "status: published" in issue_file.read_text(encoding="utf-8")
+    lock = (project / "content/published.lock").read_text(encoding="utf-8").splitlines()
+    assert lock[0].startswith("#")
+    assert lock[1].startswith("2021/02\tpublished=")
+    again = run_cli(project, "publish", "2021-2")
+    assert again.exit_code == 0 and "内容没有变化" in again.output
+
+
+def test_a_changed_published_issue_fails_check_naming_the_item(project: Path) -> None:
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    text = issue_file.read_text(encoding="utf-8")
+    issue_file.write_text(
+        text.replace("5月27日，广安市", "5月28日，广安市") + "# 注释不算改动\n", encoding="utf-8"
+    )
+    check = run_cli(project, "check")
+    assert check.exit_code == 1
+    assert "content/2021/01.yml: 错误：2021年第1期已于" in check.output
+    assert "第2条信息“广安市交通运输局开展超限检测站调研”" in check.output
+    assert "--amend" in check.output
+    assert run_cli(project, "pdf", "2021-1").exit_code == 1
+
+
+def test_formatting_changes_do_not_count(project: Path) -> None:
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    issue_file.write_text("# 2021年第1期\n" + issue_file.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli(project, "check", "--strict").exit_code == 0
+
+
+def test_amend_keeps_reason_and_date(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1624579200")  # 2021-06-25
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace("5月27日", "5月28日"), encoding="utf-8"
+    )
+    refused = run_cli(project, "publish", "2021-1")
+    assert refused.exit_code == 1 and "--amend" in refused.output
+    amended = run_cli(project, "publish", "2021-1", "--amend", "更正调研日期")
+    assert amended.exit_code == 0, amended.output
+    lock = (project / "content/published.lock").read_text(encoding="utf-8")
+    assert "amended=2021-06-25\treason=更正调研日期" in lock
+    assert run_cli(project, "check").exit_code == 0
+    archive = load_project(project / "site_config.yml").archive
+    assert archive is not None
+    issue = archive.find(2021, 1)
+    assert issue is not None and issue.correction is not None
+    assert issue.correction.reason == "更正调研日期"
+
+
+def test_amend_on_an_unpublished_issue_is_refused(project: Path) -> None:
+    result = run_cli(project, "publish", "2021-2", "--amend", "无")
+    assert result.exit_code == 1
+    assert "尚未发布" in result.output
