@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import make_project, run_cli
-
 from generator.project import load_project
+from tests.conftest import make_project, run_cli
 
 
 def write_issue(project: Path, relative: str, number: int, date: str, extra: str = "") -> None:
