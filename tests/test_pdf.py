@@ -1,0 +1,221 @@
+"""The PDF of the real 2021年第6期, read back: layout, grid, contents pages, fonts, safety."""
+
+from __future__ import annotations
+
+import collections
+import io
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from generator.model import Archive
+from generator.pdf import PdfRenderer
+from generator.project import load_project
+from tests.conftest import REPO_ROOT, make_project, run_cli
+
+MM = 72 / 25.4
+TOP, LEFT, WIDTH, HEIGHT = 37 * MM, 28 * MM, 156 * MM, 225 * MM
+BOTTOM, RIGHT = TOP + HEIGHT, LEFT + WIDTH
+BODY_SIZE = 16
+
+
+@pytest.fixture(scope="module")
+def sample() -> Archive:
+    archive = load_project(REPO_ROOT / "site_config.yml").archive
+    assert archive is not None
+    return archive
+
+
+@pytest.fixture(scope="module")
+def real_pdf(sample: Archive) -> bytes:
+    issue = sample.find(2021, 6)
+    assert issue is not None
+    return PdfRenderer(sample.publication).render(issue)
+
+
+@pytest.fixture(scope="module")
+def pages(real_pdf: bytes) -> list[list[tuple[float, str, list[dict]]]]:
+    """Per page: (baseline from the top, text, chars) for every line, top to bottom."""
+    result = []
+    with pdfplumber.open(io.BytesIO(real_pdf)) as pdf:
+        for page in pdf.pages:
+            rows: dict[float, list[dict]] = collections.defaultdict(list)
+            for char in page.chars:
+                text = char["text"].replace("\u2060", "")
+                if text.strip():
+                    rows[round(page.height - char["matrix"][5])].append({**char, "text": text})
+            lines = []
+            for baseline in sorted(rows):
+                chars = sorted(rows[baseline], key=lambda c: c["x0"])
+                lines.append((baseline, "".join(c["text"] for c in chars), chars))
+            result.append(lines)
+    return result
+
+
+def body_lines(lines: list[tuple[float, str, list[dict]]]) -> list[tuple[float, str, list[dict]]]:
+    return [
+        line
+        for line in lines
+        if TOP - 1 < line[0] < BOTTOM + 1 and any(abs(c["size"] - BODY_SIZE) < 0.6 for c in line[2])
+    ]
+
+
+def test_a4_with_metadata_and_bookmarks(real_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(real_pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
+    assert reader.metadata.title == "四川交通运输执法领域突出问题专项整治行动工作简报 2021年第6期"
+    assert reader.metadata.author == "四川交通运输执法领域突出问题专项整治行动领导小组办公室"
+    assert reader.trailer["/Root"].get("/Lang") in ("zh-CN", "zh-cn", "zh")
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert titles == ["国家部署", "省级动态", "市州动态"]
+
+
+def test_first_page_has_the_masthead(pages: list) -> None:
+    text = "\n".join(line[1] for line in pages[0])
+    for expected in (
+        "四川交通运输执法领域突出",
+        "2021年第6期",
+        "专项整治行动领导小组办公室",
+        "2021年6月4日",
+        "内部资料",
+    ):
+        assert expected in text, expected
+    red = next(c for line in pages[0] for c in line[2] if c["text"] == "四")
+    assert red["non_stroking_color"] not in (None, (0,), [0], (0, 0, 0), [0, 0, 0]), "masthead is red"
+
+
+def test_contents_page_numbers_are_where_sections_start(real_pdf: bytes, pages: list) -> None:
+    contents = {}
+    for line in pages[0] + pages[1]:
+        match = re.match(r"^(国家部署|省级动态|市州动态)\.{3,}(\d+)$", line[1])
+        if match:
+            contents[match[1]] = int(match[2])
+    assert set(contents) == {"国家部署", "省级动态", "市州动态"}
+    reader = pypdf.PdfReader(io.BytesIO(real_pdf))
+    for entry in reader.outline:
+        page_number = reader.get_destination_page_number(entry) + 1
+        assert contents[entry.title] == page_number, entry.title
+        headings = [line for line in pages[page_number - 1] if line[1] == entry.title]
+        assert headings, f"{entry.title} heading not on page {page_number}"
+
+
+def test_headlines_have_stars_and_hang(pages: list) -> None:
+    lines = [line for page in pages[:2] for line in page]
+    starred = [line for line in lines if line[1].startswith("★")]
+    assert len(starred) == 14
+    first = starred[0]
+    index = lines.index(first)
+    continuation = lines[index + 1]
+    assert continuation[2][0]["x0"] > first[2][0]["x0"] + 8, "continuation hangs under the text, not under ★"
+
+
+def test_page_numbers_alternate_sides(pages: list) -> None:
+    for number, lines in enumerate(pages, start=1):
+        footers = [line for line in lines if line[0] > BOTTOM + 5]
+        assert footers, f"page {number} has no footer"
+        baseline, text, chars = footers[-1]
+        assert text == f"—{number}—"
+        assert abs(baseline - (BOTTOM + 7 * MM)) < 6 * MM
+        if number % 2:
+            assert chars[-1]["x1"] > RIGHT - 2 * BODY_SIZE, "odd pages: right"
+        else:
+            assert chars[0]["x0"] < LEFT + 2 * BODY_SIZE, "even pages: left"
+
+
+def test_distribution_block_on_last_page(real_pdf: bytes, pages: list) -> None:
+    text = [line[1] for line in pages[-1]]
+    assert "印送：厅领导，省交通执法总队，各市（州）交通运输局。" in text
+    assert any(
+        line.startswith("抄送：交通运输部法制司。") and line.endswith("（共印120份）") for line in text
+    )
+    with pdfplumber.open(io.BytesIO(real_pdf)) as pdf:
+        last = pdf.pages[-1]
+        rules = sorted((r for r in last.rects + last.lines if r["width"] > 400), key=lambda r: r["top"])
+    assert len(rules) >= 2
+    assert abs(rules[-1]["bottom"] - BOTTOM) < 1.5 * MM, "last rule on the text block's bottom edge"
+    thickness = [round((r["bottom"] - r["top"]) / MM, 2) if r.get("height") else 0 for r in rules]
+    assert thickness[0] == pytest.approx(0.35, abs=0.05) and thickness[-1] == pytest.approx(0.35, abs=0.05)
+
+
+def test_full_pages_have_22_lines_of_28_characters(pages: list) -> None:
+    pitch = HEIGHT / 22
+    every_page = [body_lines(page) for page in pages]
+    grid_top = every_page[-1][0][0] if every_page[-1] else None
+    assert grid_top is not None
+    for lines in every_page[1:]:
+        slots = [(line[0] - lines[0][0]) / pitch for line in lines]
+        assert all(abs(slot - round(slot)) < 0.05 for slot in slots), "every line sits on the grid"
+        assert lines[0][0] == pytest.approx(grid_top, abs=0.5), "every page starts on the first grid line"
+        assert round(slots[-1]) <= 21, "no more than 22 lines a page"
+    # A full page reaches the 22nd grid line; pages without a section heading have 22 text lines.
+    full_pages = [lines for lines in every_page[1:] if round((lines[-1][0] - lines[0][0]) / pitch) == 21]
+    assert len(full_pages) >= 3
+    assert any(len(lines) == 22 for lines in full_pages)
+    checked = 0
+    for lines in full_pages:
+        for _, text, chars in lines:
+            reaches_right = abs(chars[-1]["x1"] - RIGHT) < 1.0
+            all_cjk = all(ord(c["text"][0]) > 0x2000 for c in chars)
+            if reaches_right and all_cjk:
+                indent = round((chars[0]["x0"] - LEFT) / (WIDTH / 28))
+                assert len(chars) + indent == 28, text
+                checked += 1
+    assert checked > 20
+
+
+def test_fonts_embedded_and_subset(real_pdf: bytes, tmp_path: Path) -> None:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    path = tmp_path / "06.pdf"
+    path.write_bytes(real_pdf)
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = rows.splitlines()[2:]
+    assert fonts
+    for row in fonts:
+        name, emb_sub = row.split()[0], row.split()[-5:-3]
+        assert emb_sub == ["yes", "yes"], row
+        assert re.match(r"^[A-Z]{6}\+", name), row
+
+
+def test_same_content_gives_identical_bytes(sample: Archive, real_pdf: bytes) -> None:
+    issue = sample.find(2021, 6)
+    assert issue is not None
+    assert PdfRenderer(sample.publication).render(issue) == real_pdf
+
+
+def test_typst_syntax_in_a_body_prints_literally(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    hostile = '#set page(width: 1cm)\n\n$x^2$ #import "x" <lbl> @ref \\\\ *星* _下_ ]) #{ 1 + 1 }'
+    path = project / "content/2021/02.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "      6月2日，省厅印发", "      " + hostile.replace("\n", "\n      ") + "\n\n      6月2日，省厅印发"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(project, "pdf", "2021-2", "-o", "hostile.pdf")
+    assert result.exit_code == 0, result.output
+    data = (project / "hostile.pdf").read_bytes()
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert round(float(reader.pages[0].mediabox.width) / MM) == 210
+    text = "".join(page.extract_text() for page in reader.pages).replace("\u2060", "").replace(" ", "")
+    for literal in ("#setpage(width:1cm)", "$x^2$", '#import"x"', "<lbl>", "@ref", "#{1+1}"):
+        assert literal in text, literal
+
+
+def test_missing_fonts_name_the_role_and_package(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    config = project / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "fonts:\n  kai: [KaiTi_GB2312, 不存在的楷体]\n", encoding="utf-8"
+    )
+    result = run_cli(project, "pdf", "2021-1")
+    assert result.exit_code == 1
+    assert "楷体" in result.output and "KaiTi_GB2312、不存在的楷体" in result.output
+    assert "fonts-lxgw-wenkai" in result.output
+    assert not (project / "2021-01.pdf").exists()
