@@ -15,12 +15,12 @@ import click
 
 from generator import __version__
 from generator.build import build as run_build
+from generator.build import write_pdfs
 from generator.config import load_publication
 from generator.model import Archive, Issue, IssueKind, Publication
-from generator.pdf import FontsMissing, PdfError, PdfRenderer
-from generator.problems import Problems, display_path
+from generator.pdf import PdfRenderer
+from generator.problems import Problems, UserError, display_path
 from generator.project import load_project
-from generator.publish import PublishRefused
 from generator.publish import publish as publish_issue
 from generator.scaffold import new_issue
 
@@ -138,6 +138,30 @@ def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool) -> None:
     click.echo(f"已生成 {display_path(out_dir, Path.cwd())}/：{report.issues} 期简报{pdfs}。")
 
 
+@main.command(help="生成网页档案并在 127.0.0.1 上预览；修改内容后浏览器自动刷新。")
+@config_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, help="端口，默认 8000。")
+@click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
+@click.option("--no-pdf", is_flag=True, help="预览时不排版 PDF（更快）。")
+def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
+    from generator.site import serve_site  # MkDocs is imported only by the commands that need it
+
+    require_archive(config_path)
+
+    def write_preview_pdfs(archive: Archive, site_dir: Path) -> None:
+        write_pdfs(archive, site_dir / "pdf", drafts, say)
+
+    click.echo(f"预览地址：http://127.0.0.1:{port}/（按 Ctrl-C 停止）", err=True)
+    with user_errors():
+        serve_site(
+            lambda: require_archive(config_path),
+            "127.0.0.1",
+            port,
+            drafts,
+            after_build=None if no_pdf else write_preview_pdfs,
+        )
+
+
 @main.command(help="排版一期简报的 PDF，例如 jianbao pdf 2021-6（增刊：2021-s1）。")
 @config_option
 @click.argument("issue_id", metavar="YYYY-N")
@@ -172,11 +196,8 @@ def publish(config_path: Path, issue_id: str, reason: str | None) -> None:
         unlocked = frozenset({slug_of(issue_id)})
     archive = require_archive(config_path, unlocked=unlocked)
     issue = find_issue(archive, issue_id)
-    try:
-        message = publish_issue(archive, issue, today(), reason)
-    except PublishRefused as exc:
-        fail(str(exc))
-    click.echo(message)
+    with user_errors():
+        click.echo(publish_issue(archive, issue, today(), reason))
 
 
 def today() -> dt.date:
@@ -226,7 +247,7 @@ def user_errors() -> Iterator[None]:
     """Turn the back ends' user-facing errors into a message and exit 1."""
     try:
         yield
-    except (FontsMissing, PdfError) as exc:
+    except UserError as exc:
         fail(str(exc))
 
 

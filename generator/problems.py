@@ -69,6 +69,10 @@ class Problems:
         return Problems([Problem(p.path, p.line, Severity.ERROR, p.message) for p in self.items])
 
 
+class UserError(Exception):
+    """A failure the user can fix (missing fonts, a refused publish…): its message is for them."""
+
+
 class ContentError(Exception):
     """Raised when the content has errors; carries every problem found so far."""
 

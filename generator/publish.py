@@ -9,13 +9,13 @@ from pathlib import Path
 
 from generator.lock import LockEntry, fingerprint, read_lock, write_lock
 from generator.model import Archive, Issue
-from generator.problems import Problems
+from generator.problems import Problems, UserError
 
 _STATUS_LINE = re.compile(r"^status:.*$", re.MULTILINE)
 _DATE_LINE = re.compile(r"^date:.*$", re.MULTILINE)
 
 
-class PublishRefused(Exception):
+class PublishRefused(UserError):
     """The issue cannot be (re-)published as asked; the message says why, in Chinese."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import typst
 
 from generator.model import Publication
+from generator.problems import UserError
 
 # The Latin face is not configurable in site_config.yml: a Times-like serif, as offices expect.
 LATIN_CHAIN = ("Times New Roman", "Liberation Serif", "TeX Gyre Termes")
@@ -21,7 +22,7 @@ ROLES: dict[str, tuple[str, str]] = {
 }
 
 
-class FontsMissing(Exception):
+class FontsMissing(UserError):
     """No font of some role is installed; the message says what to install."""
 
 

@@ -12,12 +12,13 @@ import typst
 from generator.model import Issue, Publication
 from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import resolve_fonts
+from generator.problems import UserError
 from generator.themes import theme_file
 
 TEMPLATE = "print/bulletin.typ"
 
 
-class PdfError(Exception):
+class PdfError(UserError):
     """Typst could not typeset an issue; the message is for the user, in Chinese."""
 
 

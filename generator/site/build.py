@@ -1,0 +1,75 @@
+"""`build_site`: the whole web archive into a folder, through MkDocs.
+
+MkDocs empties its site_dir before building, and the caller writes PDFs into out_dir/pdf/, so
+MkDocs builds into a hidden staging folder inside out_dir (same file system) and the result is
+moved into place entry by entry; whatever else is in out_dir (pdf/) stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.exceptions import Abort
+
+from generator.model import Archive
+from generator.problems import UserError
+from generator.site.content import site_content
+from generator.site.mkdocs_config import mkdocs_config
+from generator.site.plugin import JianbaoPlugin
+
+
+def build_site(archive: Archive, out_dir: Path, *, include_drafts: bool) -> None:
+    """Write every page, the feed, the 404 page, media/ and the theme's assets into out_dir."""
+    content = site_content(archive, include_drafts)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".jianbao-site-", dir=out_dir))
+    try:
+        # MkDocs insists on a docs folder; the pages come from the plugin, so it stays empty.
+        with tempfile.TemporaryDirectory(prefix="jianbao-mkdocs-") as scratch:
+            docs_dir = Path(scratch) / "docs"
+            docs_dir.mkdir()
+            with quiet_mkdocs():
+                config = mkdocs_config(archive.publication, content, docs_dir=docs_dir, site_dir=staging)
+                config.plugins["jianbao"] = JianbaoPlugin(content)
+                mkdocs_build(config)
+        move_into(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class SiteBuildError(UserError):
+    """MkDocs refused the configuration or failed to build (its log says why)."""
+
+
+def move_into(source: Path, destination: Path) -> None:
+    for entry in sorted(source.iterdir()):
+        target = destination / entry.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        os.replace(entry, target)
+
+
+@contextlib.contextmanager
+def quiet_mkdocs() -> Iterator[None]:
+    """MkDocs' English progress lines are noise for jianbao's users; its warnings still show.
+
+    MkDocs aborts with a SystemExit; here it becomes a SiteBuildError the caller can report.
+    """
+    logger = logging.getLogger("mkdocs")
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    except Abort as abort:  # a SystemExit: never let it end the caller's process
+        raise SiteBuildError(f"网页生成失败：{abort}") from abort
+    finally:
+        logger.setLevel(previous)

@@ -1,0 +1,184 @@
+"""The built site in a real browser (Debian's Chromium through Playwright), served over HTTP
+from 127.0.0.1, with every request recorded: nothing may go to another host."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.model import Archive
+from generator.project import load_project
+from generator.site import build_site
+from tests.conftest import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
+sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def archive() -> Archive:
+    result = load_project(REPO_ROOT / "site_config.yml")
+    assert result.archive is not None
+    return result.archive
+
+
+@pytest.fixture(scope="module")
+def built(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser-site")
+    build_site(archive, out, include_drafts=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_problem(archive: Archive, built: Path) -> str | None:
+    """Writes the real PDF of 2021年第6期 into the site; returns why not when it cannot."""
+    try:
+        from generator.pdf import PdfRenderer
+    except ImportError as error:
+        return f"PDF 后端不可用（{error}）"
+    issue = archive.find(2021, 6)
+    assert issue is not None
+    try:
+        pdf = PdfRenderer(archive.publication).render(issue)
+    except Exception as error:
+        return f"PDF 后端无法排版（{type(error).__name__}: {error}）"
+    (built / "pdf").mkdir(exist_ok=True)
+    (built / "pdf" / issue.pdf_name).write_bytes(pdf)
+    return None
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def offline_context(browser: Any, **options: Any) -> Iterator[Any]:
+    """A browser context that records the host of every request and fails on any but 127.0.0.1."""
+    context = browser.new_context(**options)
+    hosts: list[str | None] = []
+    context.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
+    try:
+        yield context
+    finally:
+        context.close()
+    assert hosts, "no request was recorded"
+    assert set(hosts) <= {"127.0.0.1"}, f"requests to other hosts: {set(hosts) - {'127.0.0.1'}}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        yield context.new_page()
+
+
+def test_home_to_year_to_issue_to_item(page: Any, base_url: str, pdf_problem: str | None) -> None:
+    page.goto(base_url)
+    assert page.locator(".jb-masthead__title").first.inner_text().startswith("四川交通运输执法领域")
+    assert page.locator("html").get_attribute("lang") == "zh"
+
+    page.locator("[aria-labelledby=years-title]").get_by_role("link", name="2021年").click()
+    page.wait_for_url("**/archive/2021/")
+    assert page.locator("h1").inner_text() == "2021年"
+
+    page.get_by_role("link", name="第6期", exact=True).click()
+    page.wait_for_url("**/2021/06/")
+    assert "2021年第6期" in page.locator(".jb-masthead__number").inner_text()
+
+    page.locator(".jb-toc a[href='#item-9']").click()
+    page.wait_for_url("**/2021/06/#item-9")
+    item = page.locator("#item-9")
+    item.locator("h3").wait_for()
+    assert item.locator("h3").is_visible()
+    top = item.evaluate("element => element.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"] / 2, top
+
+    link = page.locator("a.jb-button--pdf")
+    assert link.get_attribute("download") == "整治简报2021年第6期.pdf"
+    pdf_url = link.evaluate("element => element.href")
+    assert pdf_url == base_url + "pdf/2021-06.pdf"
+    if pdf_problem is not None:
+        pytest.skip(f"不检查 PDF 能否下载：{pdf_problem}")
+    response = page.request.get(pdf_url)
+    assert response.status == 200
+    assert response.body().startswith(b"%PDF")
+
+
+def test_chinese_region_url_is_served(page: Any, base_url: str) -> None:
+    page.goto(base_url + "archive/region/")
+    page.get_by_role("link", name="广安市").first.click()
+    page.wait_for_url("**/archive/region/%E5%B9%BF%E5%AE%89%E5%B8%82/")
+    assert "广安市" in page.locator("h1").inner_text()
+    page.locator(".jb-entries a").first.click()
+    page.wait_for_load_state()
+    anchor = urlsplit(page.url).fragment
+    assert anchor.startswith("item-")
+    assert page.locator(f"#{anchor}").is_visible()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser: Any, base_url: str) -> None:
+    with offline_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True) as context:
+        page = context.new_page()
+        for path in ("", "2021/06/", "2021/09/", "archive/", "archive/tag/"):
+            page.goto(base_url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (path, overflow)
+
+
+def test_print_hides_the_site_chrome(page: Any, base_url: str) -> None:
+    page.goto(base_url + "2021/06/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-tabs", ".md-footer", ".jb-actions", ".jb-pager"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator(".jb-masthead__title").is_visible()
+    assert page.locator("#item-14").is_visible()
+
+
+def test_feed_is_served_and_parses(page: Any, base_url: str) -> None:
+    response = page.goto(base_url + "feed.xml")
+    assert response is not None and response.status == 200
+    root = ET.fromstring(response.body())
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) >= 10
