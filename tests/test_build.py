@@ -1,0 +1,89 @@
+"""Whole builds: nothing written on bad input, atomic swap, interrupted builds, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import make_project, run_cli
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_build_writes_the_contract_files(project: Path) -> None:
+    result = run_cli(project, "build")
+    assert result.exit_code == 0, result.output
+    site = project / "site"
+    for expected in ("index.html", "2021/01/index.html", "2021/02/index.html", "pdf/2021-01.pdf",
+                     "pdf/2021-02.pdf", "archive/index.html", "feed.xml", "404.html"):
+        assert (site / expected).is_file(), expected
+    assert not list(project.glob(".site.*")), "no staging folder left behind"
+
+
+def test_bad_input_writes_nothing(project: Path) -> None:
+    (project / "content/2021/02.yml").write_text("number: 2\ndate: 2021-02-30\nitems: []\n", encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.exit_code == 1
+    assert "content/2021/02.yml:2: 错误" in result.output
+    assert not (project / "site").exists()
+    assert not list(project.glob(".site.*"))
+
+
+def test_a_failing_build_leaves_the_previous_site_as_it_was(project: Path) -> None:
+    assert run_cli(project, "build").exit_code == 0
+    before = tree_digest(project / "site")
+    config = project / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "fonts:\n  body: [不存在的仿宋]\n", encoding="utf-8")
+    (project / "content/2021/02.yml").write_text(
+        (project / "content/2021/02.yml").read_text(encoding="utf-8").replace("明确调研重点", "明确调研的重点"),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "build")
+    assert result.exit_code == 1
+    assert "正文（仿宋）" in result.output and "fonts-noto-cjk" in result.output
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.*"))
+
+
+def test_ctrl_c_during_a_build_leaves_the_previous_site(project: Path) -> None:
+    assert run_cli(project, "build").exit_code == 0
+    before = tree_digest(project / "site")
+    for number in range(3, 30):  # enough issues that the build is still running when interrupted
+        (project / f"content/2021/{number:02d}.yml").write_text(
+            (project / "content/2021/02.yml").read_text(encoding="utf-8").replace("number: 2", f"number: {number}")
+            .replace("date: 2021-06-04", f"date: 2021-{6 + number // 5:02d}-{1 + number % 5 * 5:02d}")
+            .replace("6月2日", "6月1日").replace("date: 2021-06-02", "date: 2021-06-01"),
+            encoding="utf-8",
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build"], cwd=project,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "CI": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while not (project / ".site.building" / "pdf").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr.decode()
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.*"))
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = make_project(tmp_path / "a")
+    second = make_project(tmp_path / "b")
+    for project in (first, second):
+        assert run_cli(project, "build").exit_code == 0
+    assert tree_digest(first / "site") == tree_digest(second / "site")
