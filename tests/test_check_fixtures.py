@@ -35,6 +35,12 @@ def test_fixture_reports_expected_problems(case: Path, tmp_path: Path) -> None:
         assert any(line in printed for printed in output.splitlines()), f"missing: {line}\n{output}"
     summary = output.strip().splitlines()[-1]
     assert summary.startswith("检查未通过" if exit_code else "检查通过"), summary
+    if exit_code == 0:  # a warning: `--strict` must turn it into a failing error
+        strict = run_cli(project, "check", "--strict", *args)
+        assert strict.exit_code == 1
+        for line in expected:
+            as_error = line.replace(": 警告：", ": 错误：")
+            assert any(as_error in printed for printed in strict.output.splitlines()), as_error
 
 
 def test_base_project_is_clean(project: Path) -> None:
