@@ -175,5 +175,10 @@ def _fonts(reader: Reader, root: Node, base: Path) -> FontChains:
     for role in FONT_ROLES:
         families = sub.text_list(node, role)
         chains[role] = tuple(name for name, _ in families) if families else getattr(DEFAULT_FONTS, role)
-    paths = tuple((base / text).resolve() for text, _ in sub.text_list(node, "paths") or [])
-    return FontChains(paths=paths, **chains)
+    paths = []
+    for text, line in sub.text_list(node, "paths") or []:
+        folder = (base / text).resolve()
+        if not folder.is_dir():
+            reader.problems.warning(reader.path, line, f"字体文件夹“{text}”不存在：其中的字体不会被使用。")
+        paths.append(folder)
+    return FontChains(paths=tuple(paths), **chains)
