@@ -30,12 +30,14 @@ class FontsMissing(UserError):
 class ResolvedFonts:
     chains: dict[str, list[str]]  # role -> the configured families that exist, in order
     font_paths: list[str]
+    files: list[str]  # the font files of those families: part of the PDF cache's fingerprint
 
 
 def resolve_fonts(publication: Publication) -> ResolvedFonts:
     """Each role's available families; raise FontsMissing naming every role that has none."""
     paths = [str(path) for path in publication.fonts.paths if path.is_dir()]
-    available = {name.casefold() for name in typst.Fonts(font_paths=paths).families()}
+    fonts = typst.Fonts(font_paths=paths).fonts()
+    available = {font.family.casefold() for font in fonts}
     configured = {
         "masthead": publication.fonts.masthead,
         "body": publication.fonts.body,
@@ -58,4 +60,6 @@ def resolve_fonts(publication: Publication) -> ResolvedFonts:
             )
     if missing:
         raise FontsMissing("\n".join(missing))
-    return ResolvedFonts(chains, paths)
+    used = {family.casefold() for families in chains.values() for family in families}
+    files = sorted({font.path for font in fonts if font.path and font.family.casefold() in used})
+    return ResolvedFonts(chains, paths, files)

@@ -1,0 +1,145 @@
+"""Every issue's PDF for a build: cached by fingerprint, rendered in worker processes.
+
+A PDF depends on the issue's print data, the theme's print templates and the fonts; the
+fingerprint of those three names a file in the cache, so an edit to one issue re-renders
+only that issue. Rendering runs in a process pool (one Typst compiler per worker), so it
+overlaps with the site build in the main process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from generator.model import Archive, Issue, Publication
+from generator.pdf.data import issue_print_data
+from generator.pdf.fonts import ResolvedFonts, resolve_fonts
+from generator.pdf.render import TEMPLATE, PdfRenderer
+from generator.themes import theme_file
+
+CACHE_FOLDER = ".jianbao-cache/pdf"
+
+_worker_renderer: PdfRenderer | None = None
+
+
+def _start_worker(publication: Publication) -> None:
+    global _worker_renderer
+    _worker_renderer = PdfRenderer(publication)
+
+
+def _render_in_worker(issue: Issue) -> bytes:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(issue)
+
+
+@dataclass
+class PdfJob:
+    """PDFs being produced for one build; `finish` waits and writes them."""
+
+    archive: Archive
+    issues: list[Issue]
+    keys: dict[str, str]
+    cache: Path
+    pending: dict[str, Future[bytes]]
+    pool: ProcessPoolExecutor | None
+
+    @property
+    def cached(self) -> int:
+        return len(self.issues) - len(self.pending)
+
+    def finish(self, folder: Path, progress: Callable[[int, int], None]) -> int:
+        """Write every PDF into `folder` (from the cache or a worker); return how many were rendered."""
+        folder.mkdir(parents=True, exist_ok=True)
+        done = 0
+        try:
+            for issue in self.issues:
+                key = self.keys[issue.slug]
+                cached = self.cache / f"{key}.pdf"
+                future = self.pending.get(issue.slug)
+                if future is not None:
+                    data = future.result()
+                    temporary = cached.with_suffix(f".{os.getpid()}.part")
+                    temporary.write_bytes(data)
+                    temporary.replace(cached)
+                _link_or_copy(cached, folder / issue.pdf_name)
+                done += 1
+                progress(done, len(self.issues))
+        finally:
+            self.close()
+        return len(self.pending)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def start_pdfs(archive: Archive, issues: list[Issue], workers: int | None = None) -> PdfJob:
+    """Look up each issue in the cache and start rendering the others in the background."""
+    publication = archive.publication
+    fonts = resolve_fonts(publication)
+    cache = publication.root / CACHE_FOLDER
+    cache.mkdir(parents=True, exist_ok=True)
+    base = _environment_key(publication, fonts)
+    keys = {issue.slug: _issue_key(base, publication, issue, fonts) for issue in issues}
+    missing = [issue for issue in issues if not (cache / f"{keys[issue.slug]}.pdf").is_file()]
+    pool = None
+    pending: dict[str, Future[bytes]] = {}
+    if missing:
+        count = workers or max(1, min(len(missing), os.cpu_count() or 1))
+        # fork is cheapest, but not safe once threads run (jianbao serve's live-reload server).
+        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+        pool = ProcessPoolExecutor(
+            max_workers=count, mp_context=context, initializer=_start_worker, initargs=(publication,)
+        )
+        pending = {issue.slug: pool.submit(_render_in_worker, issue) for issue in missing}
+    return PdfJob(archive, issues, keys, cache, pending, pool)
+
+
+def _environment_key(publication: Publication, fonts: ResolvedFonts) -> str:
+    """What every PDF depends on besides its own issue: templates, fonts, Typst itself."""
+    digest = hashlib.sha256(f"typst {version('typst')}".encode())
+    template_dir = theme_file(publication, TEMPLATE).parent
+    for path in sorted(template_dir.glob("*.typ")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in fonts.files:
+        stat = Path(path).stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _issue_key(base: str, publication: Publication, issue: Issue, fonts: ResolvedFonts) -> str:
+    data = issue_print_data(publication, issue, fonts.chains, "/")
+    images = []
+    for source in _image_paths(data):
+        path = publication.content_dir / source.lstrip("/")
+        images.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
+    payload = json.dumps([base, data, images, os.environ.get("SOURCE_DATE_EPOCH")], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def _image_paths(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["src"]] if node.get("type") == "image" else []
+        return found + [p for value in node.values() for p in _image_paths(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _image_paths(value)]
+    return []
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link when the cache and the output share a file system (no bytes copied)."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
