@@ -32,6 +32,7 @@ def build(
     with_pdf: bool = True,
     progress: Progress = lambda _message: None,
 ) -> BuildReport:
+    from generator.search import index_site
     from generator.site import build_site  # the web back end; imported only when building a site
 
     out_dir = out_dir.resolve()
@@ -42,6 +43,8 @@ def build(
     try:
         progress("生成网页")
         build_site(archive, staging, include_drafts=include_drafts)
+        progress("建立检索索引")
+        index_site(archive, staging)  # published items only, even when drafts are built
         if with_pdf:
             report.pdfs = write_pdfs(archive, staging / "pdf", include_drafts, progress)
         _swap_in(staging, out_dir)

@@ -144,12 +144,16 @@ def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool) -> None:
 @click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
 @click.option("--no-pdf", is_flag=True, help="预览时不排版 PDF（更快）。")
 def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
+    from generator.search import SiteIndexer
     from generator.site import serve_site  # MkDocs is imported only by the commands that need it
 
     require_archive(config_path)
+    index_search = SiteIndexer()  # runs Pagefind again only when an item changed
 
-    def write_preview_pdfs(archive: Archive, site_dir: Path) -> None:
-        write_pdfs(archive, site_dir / "pdf", drafts, say)
+    def after_build(archive: Archive, site_dir: Path) -> None:
+        index_search(archive, site_dir)
+        if not no_pdf:
+            write_pdfs(archive, site_dir / "pdf", drafts, say)
 
     click.echo(f"预览地址：http://127.0.0.1:{port}/（按 Ctrl-C 停止）", err=True)
     with user_errors():
@@ -158,7 +162,7 @@ def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
             "127.0.0.1",
             port,
             drafts,
-            after_build=None if no_pdf else write_preview_pdfs,
+            after_build=after_build,
         )
 
 

@@ -25,8 +25,16 @@ def test_build_writes_the_contract_files(project: Path) -> None:
     result = run_cli(project, "build")
     assert result.exit_code == 0, result.output
     site = project / "site"
-    for expected in ("index.html", "2021/01/index.html", "2021/02/index.html", "pdf/2021-01.pdf",
-                     "pdf/2021-02.pdf", "archive/index.html", "feed.xml", "404.html"):
+    for expected in (
+        "index.html",
+        "2021/01/index.html",
+        "2021/02/index.html",
+        "pdf/2021-01.pdf",
+        "pdf/2021-02.pdf",
+        "archive/index.html",
+        "feed.xml",
+        "404.html",
+    ):
         assert (site / expected).is_file(), expected
     assert not list(project.glob(".site.*")), "no staging folder left behind"
 
@@ -44,9 +52,13 @@ def test_a_failing_build_leaves_the_previous_site_as_it_was(project: Path) -> No
     assert run_cli(project, "build").exit_code == 0
     before = tree_digest(project / "site")
     config = project / "site_config.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "fonts:\n  body: [不存在的仿宋]\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "fonts:\n  body: [不存在的仿宋]\n", encoding="utf-8"
+    )
     (project / "content/2021/02.yml").write_text(
-        (project / "content/2021/02.yml").read_text(encoding="utf-8").replace("明确调研重点", "明确调研的重点"),
+        (project / "content/2021/02.yml")
+        .read_text(encoding="utf-8")
+        .replace("明确调研重点", "明确调研的重点"),
         encoding="utf-8",
     )
     result = run_cli(project, "build")
@@ -61,14 +73,20 @@ def test_ctrl_c_during_a_build_leaves_the_previous_site(project: Path) -> None:
     before = tree_digest(project / "site")
     for number in range(3, 30):  # enough issues that the build is still running when interrupted
         (project / f"content/2021/{number:02d}.yml").write_text(
-            (project / "content/2021/02.yml").read_text(encoding="utf-8").replace("number: 2", f"number: {number}")
+            (project / "content/2021/02.yml")
+            .read_text(encoding="utf-8")
+            .replace("number: 2", f"number: {number}")
             .replace("date: 2021-06-04", f"date: 2021-{6 + number // 5:02d}-{1 + number % 5 * 5:02d}")
-            .replace("6月2日", "6月1日").replace("date: 2021-06-02", "date: 2021-06-01"),
+            .replace("6月2日", "6月1日")
+            .replace("date: 2021-06-02", "date: 2021-06-01"),
             encoding="utf-8",
         )
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build"], cwd=project,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "CI": "1"},
+        [sys.executable, "-m", "generator", "build"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CI": "1"},
     )
     deadline = time.monotonic() + 60
     while not (project / ".site.building" / "pdf").exists() and time.monotonic() < deadline:

@@ -214,7 +214,8 @@ def test_nothing_refers_to_another_host(site: Path) -> None:
     """Nothing in a page, style sheet or script names another host: no CDN, no web fonts, no
     analytics. Allowed: the site's own address (canonical links), and the SVG namespace, which
     is an identifier inside inline icons, never fetched. Comments (licences in CSS, and in the SVG
-    icons Material inlines as data: URIs) are text, never fetched."""
+    icons Material inlines as data: URIs) are text, never fetched. Pagefind's bundle (pagefind/,
+    written by the search phase, not by build_site) is checked in tests/test_search.py."""
     checked = 0
     for path in sorted(site.rglob("*")):
         if path.suffix not in (".html", ".css", ".js", ".svg"):
@@ -228,7 +229,23 @@ def test_nothing_refers_to_another_host(site: Path) -> None:
             assert match.group(1) == SITE_HOST, (path.relative_to(site).as_posix(), match.group(0))
         checked += 1
     assert checked > 10
-    assert not list(site.rglob("*.js")), "the site needs no script"
+    scripts = [path.relative_to(site).as_posix() for path in site.rglob("*.js")]
+    assert scripts == ["assets/jianbao/search.js"], "the only script is the search box's"
+
+
+def test_every_page_loads_only_the_search_script(site: Path) -> None:
+    """Material's scripts stay out; each page has the search box, hidden until its script runs
+    (which loads Pagefind from this site's pagefind/, never from another host)."""
+    for path in html_pages(site):
+        html = path.read_text(encoding="utf-8")
+        name = path.relative_to(site).as_posix()
+        sources = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", html)
+        assert [source.rsplit("/", 1)[-1] for source in sources] == ["search.js"], (name, sources)
+        assert len(re.findall(r"<script\b", html)) == 1, name
+        assert "data-jb-search hidden" in html and 'id="jb-search-input"' in html, name
+    script = (site / "assets" / "jianbao" / "search.js").read_text(encoding="utf-8")
+    assert 'new URL("pagefind/pagefind.js", siteRoot)' in script
+    assert "jianbao serve" in script  # the file:// message
 
 
 def test_navigation_does_not_list_the_issues(site: Path) -> None:

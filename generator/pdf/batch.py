@@ -123,7 +123,9 @@ def _issue_key(base: str, publication: Publication, issue: Issue, fonts: Resolve
     for source in _image_paths(data):
         path = publication.content_dir / source.lstrip("/")
         images.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
-    payload = json.dumps([base, data, images, os.environ.get("SOURCE_DATE_EPOCH")], ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(
+        [base, data, images, os.environ.get("SOURCE_DATE_EPOCH")], ensure_ascii=False, sort_keys=True
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 

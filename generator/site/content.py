@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import Archive, Publication
+from generator.search import search_facets
 from generator.site.feed import atom_feed
 from generator.site.fonts import font_stacks
 from generator.site.pages import site_pages
@@ -26,7 +27,8 @@ class SiteContent:
     years: tuple[int, ...]
     """Newest first: the navigation lists them."""
     globals: dict[str, object]
-    """What every page's templates may read (the publication's names, fonts, feed URL)."""
+    """What every page's templates may read (the publication's names, fonts, feed URL, and the
+    values of the search box's filters)."""
 
 
 def site_content(archive: Archive, include_drafts: bool) -> SiteContent:
@@ -39,7 +41,7 @@ def site_content(archive: Archive, include_drafts: bool) -> SiteContent:
         feed=atom_feed(publication, issues),
         media=media,
         years=tuple(sorted({issue.year for issue in issues}, reverse=True)),
-        globals=site_globals(publication),
+        globals={**site_globals(publication), "search": search_facets(archive)},
     )
 
 

@@ -33,7 +33,8 @@ def serve_site(
 
     `archive_loader` is called for every build and should raise when the content has errors
     (after printing them). Watched: content/, site_config.yml and the project's themes/, plus
-    `watch`. `after_build(archive, site_dir)` runs after each build, e.g. to write the PDFs.
+    `watch`. `after_build(archive, site_dir)` runs after each build, e.g. to index the search
+    and write the PDFs.
     """
     site_dir = Path(tempfile.mkdtemp(prefix="jianbao-serve-"))
 

@@ -1,0 +1,330 @@
+"""The search box end to end: a real build of the sample archive, served from 127.0.0.1, searched
+in Debian's Chromium. Every request is recorded: none may leave 127.0.0.1.
+
+Set JIANBAO_SEARCH_SHOTS=/some/folder to keep screenshots of a search (desktop and phone)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.build import build
+from generator.model import Archive
+from generator.project import load_project
+from tests.conftest import REPO_ROOT
+from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler, offline_context
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
+sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
+
+FILE_MESSAGE = "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。"
+STATUS = ".jb-search__status"
+
+
+@pytest.fixture(scope="module")
+def archive() -> Archive:
+    result = load_project(REPO_ROOT / "site_config.yml")
+    assert result.archive is not None
+    return result.archive
+
+
+@pytest.fixture(scope="module")
+def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search-browser") / "site"
+    build(archive, out, with_pdf=False)  # the PDFs play no part in the search
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        yield context.new_page()
+
+
+def after(page: Any, change: Any) -> str:
+    """Do `change` (typing, a filter, the order); returns the status line once the search it
+    starts is shown."""
+    before = page.locator("[data-jb-search]").get_attribute("data-jb-searched") or ""
+    change()
+    page.wait_for_function(
+        "before => { const box = document.querySelector('[data-jb-search]');"
+        " const done = box.getAttribute('data-jb-searched') || '';"
+        " return done !== before && !/正在检索/.test(box.querySelector('.jb-search__status').textContent); }",
+        arg=before,
+    )
+    return page.locator(STATUS).inner_text()
+
+
+def search(page: Any, query: str) -> str:
+    """Type a query into the header's box; returns the status line once the search is done."""
+    box = page.locator("#jb-search-input")
+    box.click()
+    return after(page, lambda: box.fill(query))  # one input event: no search for a half-typed query
+
+
+def hits(page: Any) -> list[dict[str, str]]:
+    return page.locator(".jb-hit__link").evaluate_all(
+        """links => links.map(link => ({
+            href: link.href,
+            title: link.querySelector('.jb-hit__title').textContent,
+            meta: link.querySelector('.jb-hit__meta').innerText,
+            excerpt: link.querySelector('.jb-hit__excerpt').textContent,
+            marked: Array.from(link.querySelectorAll('mark'), mark => mark.textContent),
+        }))"""
+    )
+
+
+def item_path(href: str) -> str:
+    parts = urlsplit(href)
+    return f"{unquote(parts.path).lstrip('/')}#{parts.fragment}"
+
+
+def items_where(archive: Archive, test: Any) -> set[str]:
+    return {
+        f"{issue.slug}/#{item.anchor}"
+        for issue in archive.issues
+        if not issue.is_draft
+        for item in issue.items
+        if test(issue, item)
+    }
+
+
+def count_of(status: str) -> int:
+    match = re.search(r"(\d+) 条信息", status)
+    assert match, status
+    return int(match.group(1))
+
+
+# ------------------------------------------------------------------ finding things
+
+
+def test_a_place_and_a_word_find_the_item(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    status = search(page, "超限检测站")
+    assert status.startswith("找到 ") and count_of(status) == 6
+    found = hits(page)
+    first = found[0]  # the only one with the phrase in its headline
+    assert item_path(first["href"]) == "2021/06/#item-6"
+    assert first["title"] == "广安市交通运输局对广安市前锋区、广安区超限检测站开展调研活动"
+    assert "2021年第6期" in first["meta"] and "2021年6月4日" in first["meta"] and "广安市" in first["meta"]
+    assert "超限检测站" in first["marked"]
+    assert all("超限检测站" in hit["marked"] for hit in found)
+
+    page.locator(".jb-hit__link").first.click()
+    page.wait_for_url("**/2021/06/#item-6")
+    assert page.locator("#item-6 h3").inner_text() == first["title"]
+    assert page.locator("#item-6").is_visible()
+
+
+def test_a_region_lists_its_items(page: Any, base_url: str, archive: Archive) -> None:
+    page.goto(base_url + "archive/")
+    status = search(page, "达州市")
+    found = {item_path(hit["href"]) for hit in hits(page)}
+    assert found == items_where(
+        archive, lambda issue, item: item.region == "达州市" or "达州市" in item.title + item.body
+    )
+    assert count_of(status) == len(found) == 7
+
+
+def test_one_hit_per_item_never_a_page_twice(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    status = search(page, "执法")
+    while page.locator(".jb-search__more").is_visible():
+        shown = len(hits(page))
+        page.locator(".jb-search__more").click()
+        page.wait_for_function("n => document.querySelectorAll('.jb-hit').length > n", arg=shown)
+    found = [item_path(hit["href"]) for hit in hits(page)]
+    assert len(found) == count_of(status) > 40
+    assert len(set(found)) == len(found)
+    assert all(re.fullmatch(r"\d{4}/(\d{2}|supplement-\d{2})/#item-\d+", path) for path in found)
+
+
+def test_a_phrase_in_one_item_finds_only_its_issue(page: Any, base_url: str) -> None:
+    """渠县 is in one item; its two characters are in four (an exact phrase, not any order)."""
+    page.goto(base_url)
+    status = search(page, "渠县")
+    found = hits(page)
+    assert count_of(status) == 1 and len(found) == 1
+    assert item_path(found[0]["href"]) == "2021/06/#item-8" and "2021年第6期" in found[0]["meta"]
+
+
+def test_several_words_must_all_be_there(page: Any, base_url: str, archive: Archive) -> None:
+    page.goto(base_url)
+    search(page, "达州市 案卷")
+    found = {item_path(hit["href"]) for hit in hits(page)}
+    text = lambda item: " ".join((item.title, item.body, item.region or "", *item.tags))  # noqa: E731
+    assert found == items_where(archive, lambda issue, item: "达州市" in text(item) and "案卷" in text(item))
+    assert len(found) == 4
+
+
+def test_no_match_says_so(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    status = search(page, "量子纠缠")
+    assert status == "没有找到包含“量子纠缠”的信息。可以换个说法再试。"
+    assert not hits(page)
+
+
+def test_punctuation_in_the_text_still_finds_the_words(page: Any, base_url: str) -> None:
+    """The tag is 执法“寻租”: typed without the quotes, the items that have all the characters."""
+    page.goto(base_url)
+    status = search(page, "执法寻租")
+    assert status.startswith("没有找到与“执法寻租”完全一致的信息；以下 ")
+    assert any("执法“寻租”" in hit["meta"] for hit in hits(page))
+    status = search(page, "执法“寻租”")  # as written: both pieces, each in a row
+    assert status.startswith("找到 ") and count_of(status) >= 9
+
+
+# ------------------------------------------------------------------ filters and order
+
+
+def test_filters_narrow_the_results(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    status = search(page, "执法")
+    everything = count_of(status)
+    status = after(page, lambda: page.locator("select[data-jb-filter=region]").select_option("达州市"))
+    by_region = count_of(status)
+    assert "已筛选" in status and 0 < by_region < everything
+    assert all("达州市" in hit["meta"] for hit in hits(page))
+
+    status = after(page, lambda: page.locator("select[data-jb-filter=year]").select_option("2022"))
+    assert count_of(status) == 1
+    assert all("2022年" in hit["meta"] and "达州市" in hit["meta"] for hit in hits(page))
+
+
+def test_a_filter_alone_lists_items_newest_first(page: Any, base_url: str, archive: Archive) -> None:
+    page.goto(base_url)
+    page.locator("#jb-search-input").click()  # the filters show as soon as the box has focus
+    status = after(page, lambda: page.locator("select[data-jb-filter=tag]").select_option("大调研"))
+    expected = items_where(archive, lambda issue, item: "大调研" in item.tags)
+    assert count_of(status) == len(expected) == 15
+    assert len(hits(page)) == 10 and page.locator(".jb-search__more").is_visible()
+    dates = [re.search(r"(\d{4})年(\d+)月(\d+)日", hit["meta"]) for hit in hits(page)]
+    as_numbers = [tuple(int(part) for part in match.groups()) for match in dates if match]
+    assert len(as_numbers) == 10 and as_numbers == sorted(as_numbers, reverse=True)
+
+
+def test_results_sort_by_date(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    search(page, "调研")
+
+    def dates() -> list[tuple[int, ...]]:
+        found = [re.search(r"(\d{4})年(\d+)月(\d+)日", hit["meta"]) for hit in hits(page)]
+        return [tuple(int(part) for part in match.groups()) for match in found if match]
+
+    after(page, lambda: page.locator("select[data-jb-sort]").select_option("asc"))
+    assert dates() == sorted(dates()) and len(dates()) == 10
+    after(page, lambda: page.locator("select[data-jb-sort]").select_option("desc"))
+    assert dates() == sorted(dates(), reverse=True) and len(dates()) == 10
+
+
+# ------------------------------------------------------------------ keyboard, offline, file://
+
+
+def test_the_keyboard_is_enough(page: Any, base_url: str) -> None:
+    page.goto(base_url + "2021/06/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "jb-search-input"
+    page.keyboard.type("邻水县")
+    page.wait_for_selector(".jb-hit")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.className") == "jb-hit__link"
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "jb-search-input"
+    page.keyboard.press("Escape")
+    assert page.locator("#jb-search-panel").is_hidden()
+    assert page.locator("#jb-search-input").get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")  # opens the first result
+    page.wait_for_url("**/2021/07/#item-8")
+
+
+def test_search_loads_only_this_site_and_little_of_it(browser: Any, base_url: str, site: Path) -> None:
+    """Every request stays on 127.0.0.1 (offline_context); a first query loads Pagefind (its
+    script, worker and WebAssembly: 155 kB that never change), the metadata, and the index
+    chunks and records it needs: file sizes, as served."""
+    requests: list[str] = []
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
+        page.goto(base_url)
+        context.on("requestfinished", lambda request: requests.append(request.url))
+        search(page, "超限检测站")
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in requests)
+    files = {unquote(urlsplit(url).path).lstrip("/") for url in requests if "/pagefind/" in url}
+    sizes = {name: (site / name).stat().st_size for name in files}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/wasm.unknown.pagefind"} <= files
+    assert len([name for name in files if name.startswith("pagefind/fragment/")]) == 6  # the 6 hits
+    total = sum(sizes.values())
+    print(f"\nfirst query: {len(files)} files, {total} bytes from pagefind/")
+    assert total < 250_000, sizes
+
+
+def test_file_url_says_a_web_server_is_needed(browser: Any, site: Path) -> None:
+    context = browser.new_context()
+    remote: list[str] = []
+    context.on("request", lambda request: remote.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto((site / "2021" / "06" / "index.html").as_uri())
+        box = page.locator("#jb-search-input")
+        assert box.is_visible()
+        box.click()
+        assert page.locator(STATUS).inner_text() == FILE_MESSAGE  # as soon as it has focus
+        assert after(page, lambda: box.press_sequentially("超限检测站")) == FILE_MESSAGE
+        assert not page.locator(".jb-hit").count()
+    finally:
+        context.close()
+    assert not [url for url in remote if not url.startswith("file:")]
+
+
+def test_phone_width_search_fits_the_screen(browser: Any, base_url: str, tmp_path: Path) -> None:
+    shots = Path(os.environ.get("JIANBAO_SEARCH_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
+        page.goto(base_url + "2021/06/")
+        search(page, "超限检测站")
+        page.screenshot(path=str(shots / "search-desktop.png"))
+    with offline_context(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ) as context:
+        page = context.new_page()
+        page.goto(base_url + "2021/06/")
+        search(page, "达州市")
+        page.screenshot(path=str(shots / "search-phone.png"))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, overflow
+        panel = page.locator("#jb-search-panel").bounding_box()
+        assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
+        first = page.locator(".jb-hit").first.bounding_box()
+        assert first is not None and first["y"] < 844

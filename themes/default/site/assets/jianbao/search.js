@@ -1,0 +1,465 @@
+/*
+ * jianbao 站内检索: the search box in the header (jianbao/search-box.html), on Pagefind's JS API.
+ *
+ * The index (pagefind/, written by generator/search.py) holds one record per news item, its
+ * text with a zero-width space between Chinese characters: one Pagefind "word" per character.
+ * A query is cut the same way into segments: "达州市 案卷" -> "达 州 市", "案 卷" (words are
+ * separated by spaces; punctuation splits a word too), and each segment is searched as an
+ * exact phrase: an item is a hit when it has every segment's characters in a row. Pagefind
+ * gives exact phrases no ranking, so the hits come newest first; when that search was quick,
+ * an ordinary search for all the characters (slower: it scores every position, the headline
+ * counting more) then puts them in order of relevance. A record's URL (2021/06/item-3.html)
+ * names the item's place on its issue page (2021/06/#item-3).
+ *
+ * Everything is loaded from this site: pagefind/pagefind.js, its worker and its index files.
+ * A classic script (not a module), so that it runs from file:// too and can say that the
+ * search needs a web server there.
+ */
+(function () {
+  "use strict";
+
+  var box = document.querySelector("[data-jb-search]");
+  var script = document.currentScript;
+  if (!box || !script) {
+    return;
+  }
+
+  var MESSAGES = {
+    file: "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。",
+    unavailable: "检索暂不可用：没有找到检索索引（pagefind/）。请用 jianbao build 重新生成网页。",
+    loading: "正在检索…",
+    empty: "请输入要检索的字词、地名或短语，或选择筛选条件。",
+  };
+  var PAGE_SIZE = 10;
+  /* The ordinary search costs several times the exact ones (on a decade of issues, seconds for
+     the commonest characters): it runs only after exact searches this quick (ms). */
+  var QUICK = { rank: 150, approximate: 400 };
+  var EXCERPT = 76; /* characters of body text around the first match */
+  /* One search "word": a run of Latin letters and digits, or any other single character; the
+     same expression as _TOKEN in generator/search.py. */
+  var TOKEN = /[0-9A-Za-z\u00C0-\u024F]+|\S/gu;
+  var SEPARATOR = /[^\p{L}\p{N}\p{M}]+/u;
+  var RECORD_URL = /^\/?(.*\/)(item-\d+)\.html$/;
+
+  var siteRoot = new URL("../../", script.src); /* assets/jianbao/search.js -> the site's root */
+  var form = box.querySelector(".jb-search__form");
+  var input = box.querySelector(".jb-search__input");
+  var panel = box.querySelector(".jb-search__panel");
+  var status = box.querySelector(".jb-search__status");
+  var list = box.querySelector(".jb-search__results");
+  var more = box.querySelector(".jb-search__more");
+  var filters = Array.prototype.slice.call(box.querySelectorAll("[data-jb-filter]"));
+  var sort = box.querySelector("[data-jb-sort]");
+
+  var pagefind = null; /* a promise of the Pagefind module */
+  var generation = 0; /* the latest search; older ones drop their results */
+  var timer = 0;
+  var hits = []; /* the current results, not yet all loaded */
+  var shown = 0;
+  var current = { segments: [] };
+
+  box.hidden = false;
+
+  function loadPagefind() {
+    if (location.protocol === "file:") {
+      return Promise.reject(new Error("file"));
+    }
+    if (!pagefind) {
+      pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
+        return module.options({ baseUrl: "/" }).then(function () {
+          return module;
+        });
+      });
+      pagefind.catch(function () {
+        pagefind = null; /* try again on the next search */
+      });
+    }
+    return pagefind;
+  }
+
+  /* "达州市 案卷" -> ["达 州 市", "案 卷"]; "执法“寻租”" -> ["执 法", "寻 租"]. */
+  function segmentsOf(query) {
+    var segments = [];
+    query.split(/\s+/).forEach(function (word) {
+      word.split(SEPARATOR).forEach(function (piece) {
+        var tokens = piece.match(TOKEN);
+        if (tokens) {
+          var segment = tokens.join(" ");
+          if (segments.indexOf(segment) < 0) {
+            segments.push(segment);
+          }
+        }
+      });
+    });
+    return segments;
+  }
+
+  function chosenFilters() {
+    var chosen = {};
+    filters.forEach(function (select) {
+      if (select.value) {
+        chosen[select.getAttribute("data-jb-filter")] = select.value;
+      }
+    });
+    return chosen;
+  }
+
+  function open() {
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function close() {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = "jb-search__status" + (kind ? " jb-search__status--" + kind : "");
+  }
+
+  function clearResults() {
+    hits = [];
+    shown = 0;
+    list.textContent = "";
+    more.hidden = true;
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(run, delay);
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var segments = segmentsOf(query);
+    var chosen = chosenFilters();
+    var hasFilters = Object.keys(chosen).length > 0;
+    var mine = ++generation;
+    open();
+    if (location.protocol === "file:") {
+      clearResults();
+      say(MESSAGES.file, "warning");
+      return finished(mine);
+    }
+    if (!segments.length && !hasFilters) {
+      clearResults();
+      say(query ? MESSAGES.empty : "", "");
+      return finished(mine);
+    }
+    say(MESSAGES.loading, "");
+    var relevance = !sort.value && segments.length > 0;
+    var options = { filters: chosen, sort: { date: sort.value || "desc" } };
+    var module = null;
+    var started = 0;
+    var approximate = false;
+    var ranked = false;
+    loadPagefind()
+      .then(function (loaded) {
+        module = loaded;
+        started = performance.now();
+        if (!segments.length) {
+          return Promise.all([module.search(null, options)]);
+        }
+        return Promise.all(
+          segments.map(function (segment) {
+            return module.search('"' + segment + '"', options);
+          })
+        );
+      })
+      .then(function (answers) {
+        var found = intersect(answers);
+        var spent = answers.reduce(function (sum, answer) {
+          var timing = answer.timings && answer.timings[0];
+          return sum + (timing && typeof timing.search === "number" ? timing.search : performance.now() - started);
+        }, 0); /* time spent searching, not loading the index */
+        var rank = relevance && found.length > 1 && spent <= QUICK.rank;
+        var widen = !found.length && spent <= QUICK.approximate;
+        if (mine !== generation || !segments.length || !(rank || widen)) {
+          return found;
+        }
+        /* Quick enough for the ordinary search: it ranks the hits, and when there are none
+           it finds the items that have all the characters, in any order (punctuation breaks
+           a phrase in the index: "执法寻租" is not in "执法“寻租”"). */
+        return module.search(segments.join(" "), relevance ? { filters: chosen } : options).then(function (answer) {
+          if (!found.length) {
+            approximate = answer.results.length > 0;
+            return answer.results;
+          }
+          ranked = true;
+          var exact = new Set(
+            found.map(function (result) {
+              return result.id;
+            })
+          );
+          return answer.results.filter(function (result) {
+            return exact.has(result.id);
+          });
+        });
+      })
+      .then(function (found) {
+        if (mine !== generation) {
+          return;
+        }
+        clearResults();
+        current = { segments: segments, approximate: approximate };
+        hits = found;
+        var filtered = hasFilters ? "（已筛选）" : "";
+        var order = relevance && !ranked && found.length > 1 ? "，最新的在前" : "";
+        if (approximate) {
+          say("没有找到与“" + query + "”完全一致的信息；以下 " + found.length + " 条信息含有这些字" + filtered + "：", "approximate");
+        } else if (!found.length) {
+          var what = query ? "没有找到包含“" + query + "”的信息" : "没有符合筛选条件的信息";
+          say(what + (hasFilters ? "。可以放宽筛选条件再试。" : "。可以换个说法再试。"), "none");
+          return;
+        } else {
+          say("找到 " + found.length + " 条信息" + filtered + order, "found");
+        }
+        return showMore(mine);
+      })
+      .catch(function (error) {
+        if (mine === generation) {
+          clearResults();
+          say(error && error.message === "file" ? MESSAGES.file : MESSAGES.unavailable, "warning");
+        }
+      })
+      .then(function () {
+        finished(mine);
+      });
+  }
+
+  /* The results of the first search that are in all the others, in the first one's order. */
+  function intersect(answers) {
+    var found = answers[0].results;
+    answers.slice(1).forEach(function (answer) {
+      var ids = new Set(
+        answer.results.map(function (result) {
+          return result.id;
+        })
+      );
+      found = found.filter(function (result) {
+        return ids.has(result.id);
+      });
+    });
+    return found;
+  }
+
+  /* Marks the box once the latest search is shown (tests wait for it). */
+  function finished(mine) {
+    if (mine === generation) {
+      box.setAttribute("data-jb-searched", String(mine));
+    }
+  }
+
+  function showMore(mine) {
+    var batch = hits.slice(shown, shown + PAGE_SIZE);
+    shown += batch.length;
+    more.hidden = true;
+    return Promise.all(
+      batch.map(function (hit) {
+        return hit.data();
+      })
+    ).then(function (records) {
+      if (mine !== generation) {
+        return;
+      }
+      records.forEach(function (record) {
+        list.appendChild(renderHit(record));
+      });
+      more.hidden = shown >= hits.length;
+    });
+  }
+
+  function first(values) {
+    return values && values.length ? values[0] : "";
+  }
+
+  function itemUrl(record) {
+    var path = (record.raw_url || record.url || "").replace(/^\/+/, "");
+    var match = RECORD_URL.exec("/" + decodeURI(path));
+    return new URL(match ? match[1] + "#" + match[2] : path, siteRoot).href;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function renderHit(record) {
+    var f = record.filters || {};
+    var item = element("li", "jb-hit");
+    var link = element("a", "jb-hit__link");
+    link.href = itemUrl(record);
+    link.appendChild(element("span", "jb-hit__title", (record.meta && record.meta.title) || ""));
+    var meta = element("span", "jb-hit__meta");
+    meta.appendChild(element("span", "jb-hit__issue", first(f.issue)));
+    meta.appendChild(element("span", "jb-hit__date", first(f.date)));
+    if (first(f.section)) {
+      meta.appendChild(element("span", "jb-hit__section", first(f.section)));
+    }
+    if (first(f.region)) {
+      meta.appendChild(element("span", "jb-hit__region", first(f.region)));
+    }
+    (f.tag || []).forEach(function (tag) {
+      meta.appendChild(element("span", "jb-hit__tag", tag));
+    });
+    link.appendChild(meta);
+    link.appendChild(renderExcerpt(record));
+    item.appendChild(link);
+    return item;
+  }
+
+  /* The body's text around the first match, every query segment marked (nodes, never HTML).
+     The record's text starts with the headline, region, tags and source (search-record.html):
+     they are shown above, so they are left out here. */
+  function renderExcerpt(record) {
+    var f = record.filters || {};
+    var body = (record.content || "").replace(/\u200B/g, "");
+    var lead = [(record.meta && record.meta.title) || ""].concat(f.region || [], f.tag || [], f.source || []);
+    for (var i = 0; i < lead.length && body.indexOf(lead[i]) === 0; i++) {
+      body = body.slice(lead[i].length).replace(/^\s+/, "");
+    }
+    var lower = body.toLowerCase();
+    var needles = [];
+    current.segments.forEach(function (segment) {
+      var tokens = segment.toLowerCase().split(" ");
+      if (!current.approximate || tokens.length < 3) {
+        needles.push(tokens.join(""));
+      } else {
+        for (var t = 0; t + 1 < tokens.length; t++) {
+          needles.push(tokens[t] + tokens[t + 1]); /* an approximate match: mark its pairs */
+        }
+      }
+    });
+    var hit = -1;
+    needles.some(function (needle) {
+      hit = lower.indexOf(needle);
+      return hit >= 0;
+    });
+    var start = hit > EXCERPT / 3 ? hit - Math.floor(EXCERPT / 4) : 0;
+    var end = Math.min(body.length, start + EXCERPT);
+    start = Math.max(0, Math.min(start, end - EXCERPT));
+    var text = body.slice(start, end);
+    var excerpt = element("span", "jb-hit__excerpt");
+    var marks = [];
+    lower = text.toLowerCase();
+    needles.forEach(function (needle) {
+      for (var at = lower.indexOf(needle); needle && at >= 0; at = lower.indexOf(needle, at + needle.length)) {
+        marks.push([at, at + needle.length]);
+      }
+    });
+    marks.sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    var position = 0;
+    if (start > 0) {
+      excerpt.appendChild(document.createTextNode("…"));
+    }
+    marks.forEach(function (mark) {
+      if (mark[1] <= position) {
+        return;
+      }
+      var from = Math.max(mark[0], position);
+      excerpt.appendChild(document.createTextNode(text.slice(position, from)));
+      excerpt.appendChild(element("mark", "", text.slice(from, mark[1])));
+      position = mark[1];
+    });
+    excerpt.appendChild(document.createTextNode(text.slice(position) + (end < body.length ? "…" : "")));
+    return excerpt;
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll(".jb-hit__link"));
+  }
+
+  /* ------------------------------------------------------------ events */
+
+  input.addEventListener("focus", function () {
+    if (location.protocol === "file:") {
+      open();
+      say(MESSAGES.file, "warning");
+    } else {
+      loadPagefind().catch(function () {}); /* warm up while the query is typed */
+      open(); /* the filters are there to browse by, even before anything is typed */
+    }
+  });
+
+  input.addEventListener("input", function () {
+    schedule(input.value.trim() ? 180 : 0);
+  });
+
+  filters.concat([sort]).forEach(function (select) {
+    select.addEventListener("change", function () {
+      schedule(0);
+    });
+  });
+
+  more.addEventListener("click", function () {
+    var next = shown;
+    showMore(generation).then(function () {
+      var added = links()[next];
+      if (added) {
+        added.focus();
+      }
+    });
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var found = links();
+    if (found.length) {
+      location.href = found[0].href;
+    } else {
+      schedule(0);
+    }
+  });
+
+  box.addEventListener("keydown", function (event) {
+    var found = links();
+    var at = found.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      if (!panel.hidden) {
+        close();
+        input.focus();
+      } else if (input.value) {
+        input.value = "";
+        generation++; /* forget any search still running */
+        clearResults();
+        say("", "");
+      }
+      event.preventDefault();
+    } else if (event.key === "ArrowDown" && (document.activeElement === input || at >= 0)) {
+      if (found.length) {
+        open();
+        found[Math.min(at + 1, found.length - 1)].focus();
+        event.preventDefault();
+      }
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      (at > 0 ? found[at - 1] : input).focus();
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!box.contains(event.target)) {
+      close();
+    }
+  });
+})();
