@@ -1,27 +1,55 @@
 """The whole build: phases in a fixed order, into a staging folder swapped in at the end.
 
-A failing or interrupted build leaves the previous output exactly as it was.
+PDFs start first, in worker processes (most of them straight from the cache), while the main
+process builds the pages and the search index; then the PDFs are collected. A failing or
+interrupted build leaves the previous output exactly as it was.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from generator.model import Archive
-from generator.pdf import PdfRenderer
+from generator.pdf.batch import start_pdfs
 
-Progress = Callable[[str], None]
+
+class Progress(Protocol):
+    """What a build reports while it runs (the CLI shows it; tests and CI ignore it)."""
+
+    def phase(self, name: str) -> None: ...
+
+    def pdfs(self, done: int, total: int) -> None: ...
+
+
+class Silent:
+    def phase(self, name: str) -> None:
+        pass
+
+    def pdfs(self, done: int, total: int) -> None:
+        pass
 
 
 @dataclass
 class BuildReport:
     issues: int = 0
     pdfs: int = 0
+    pdfs_rendered: int = 0
     phases: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - start
 
 
 def build(
@@ -30,38 +58,49 @@ def build(
     *,
     include_drafts: bool = False,
     with_pdf: bool = True,
-    progress: Progress = lambda _message: None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     from generator.search import index_site
     from generator.site import build_site  # the web back end; imported only when building a site
 
+    progress = progress or Silent()
     out_dir = out_dir.resolve()
     staging = out_dir.with_name(f".{out_dir.name}.building")
     _remove(staging)
     staging.mkdir(parents=True)
-    report = BuildReport(issues=len(archive.visible(include_drafts)))
+    issues = archive.visible(include_drafts)
+    report = BuildReport(issues=len(issues))
+    job = None
     try:
-        progress("生成网页")
-        build_site(archive, staging, include_drafts=include_drafts)
-        progress("建立检索索引")
-        index_site(archive, staging)  # published items only, even when drafts are built
         if with_pdf:
-            report.pdfs = write_pdfs(archive, staging / "pdf", include_drafts, progress)
-        _swap_in(staging, out_dir)
+            with report.timed("PDF（启动）"):
+                job = start_pdfs(archive, issues)
+        progress.phase("生成网页")
+        with report.timed("网页"):
+            build_site(archive, staging, include_drafts=include_drafts)
+        progress.phase("建立检索索引")
+        with report.timed("检索索引"):
+            index_site(archive, staging)  # published items only, even when drafts are built
+        if job is not None:
+            progress.phase("排版 PDF")
+            with report.timed("PDF（等待）"):
+                report.pdfs_rendered = job.finish(staging / "pdf", progress.pdfs)
+            report.pdfs = len(issues)
+        with report.timed("替换输出"):
+            _swap_in(staging, out_dir)
     except BaseException:
         _remove(staging)
         raise
+    finally:
+        if job is not None:
+            job.close()
     return report
 
 
-def write_pdfs(archive: Archive, folder: Path, include_drafts: bool, progress: Progress) -> int:
-    issues = archive.visible(include_drafts)
-    folder.mkdir(parents=True, exist_ok=True)
-    renderer = PdfRenderer(archive.publication)
-    for index, issue in enumerate(issues, start=1):
-        progress(f"排版 PDF {index}/{len(issues)}：{issue.label}")
-        (folder / issue.pdf_name).write_bytes(renderer.render(issue))
-    return len(issues)
+def write_pdfs(archive: Archive, folder: Path, include_drafts: bool, progress: Progress | None = None) -> int:
+    """Every visible issue's PDF into `folder` (for `jianbao serve`); returns how many were rendered."""
+    job = start_pdfs(archive, archive.visible(include_drafts))
+    return job.finish(folder, (progress or Silent()).pdfs)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from generator.config import load_publication
 from generator.model import Archive, Issue, IssueKind, Publication
 from generator.pdf import PdfRenderer
 from generator.problems import Problems, UserError, display_path
+from generator.progress import TerminalProgress
 from generator.project import load_project
 from generator.publish import publish as publish_issue
 from generator.scaffold import new_issue
@@ -129,13 +131,22 @@ def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
 )
 @click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
 @click.option("--no-pdf", is_flag=True, help="只生成网页，不排版 PDF。")
-def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool) -> None:
+@click.option("--timings", is_flag=True, help="生成后列出各阶段耗时（秒）。")
+def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool, timings: bool) -> None:
+    started = time.perf_counter()
     archive = require_archive(config_path)
+    loaded = time.perf_counter() - started
     refuse_dangerous_output(out_dir, archive.publication)
-    with user_errors():
-        report = run_build(archive, out_dir, include_drafts=drafts, with_pdf=not no_pdf, progress=say)
-    pdfs = f"，{report.pdfs} 个 PDF" if not no_pdf else ""
+    with user_errors(), TerminalProgress() as progress:
+        report = run_build(archive, out_dir, include_drafts=drafts, with_pdf=not no_pdf, progress=progress)
+    pdfs = ""
+    if not no_pdf:
+        pdfs = f"，{report.pdfs} 个 PDF（新排版 {report.pdfs_rendered} 个，其余来自缓存）"
     click.echo(f"已生成 {display_path(out_dir, Path.cwd())}/：{report.issues} 期简报{pdfs}。")
+    if timings:
+        phases = {"读取与校验": loaded, **report.phases, "合计": time.perf_counter() - started}
+        for name, seconds in phases.items():
+            click.echo(f"{name}\t{seconds:.2f}", err=True)
 
 
 @main.command(help="生成网页档案并在 127.0.0.1 上预览；修改内容后浏览器自动刷新。")
@@ -153,7 +164,7 @@ def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
     def after_build(archive: Archive, site_dir: Path) -> None:
         index_search(archive, site_dir)
         if not no_pdf:
-            write_pdfs(archive, site_dir / "pdf", drafts, say)
+            write_pdfs(archive, site_dir / "pdf", drafts)
 
     click.echo(f"预览地址：http://127.0.0.1:{port}/（按 Ctrl-C 停止）", err=True)
     with user_errors():
@@ -253,12 +264,6 @@ def user_errors() -> Iterator[None]:
         yield
     except UserError as exc:
         fail(str(exc))
-
-
-def say(message: str) -> None:
-    """Progress for people watching a terminal; silent in pipes and CI."""
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        click.echo(f"  {message}", err=True)
 
 
 def require_publication(config_path: Path) -> Publication:

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,7 +33,9 @@ _worker_renderer: PdfRenderer | None = None
 
 
 def _start_worker(publication: Publication) -> None:
+    """One Typst compiler per worker. Ctrl-C is the main process's to handle: it stops the pool."""
     global _worker_renderer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_renderer = PdfRenderer(publication)
 
 
