@@ -68,3 +68,19 @@ def test_amend_on_an_unpublished_issue_is_refused(project: Path) -> None:
     result = run_cli(project, "publish", "2021-2", "--amend", "无")
     assert result.exit_code == 1
     assert "尚未发布" in result.output
+
+
+def test_the_issue_page_shows_the_correction(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1624579200")  # 2021-06-25
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace("5月27日", "5月28日"), encoding="utf-8"
+    )
+    assert run_cli(project, "publish", "2021-1", "--amend", "更正调研日期<script>").exit_code == 0
+    assert run_cli(project, "build", "--no-pdf").exit_code == 0
+    page = (project / "site/2021/01/index.html").read_text(encoding="utf-8")
+    assert "更正说明" in page and "2021年6月25日" in page
+    assert "更正调研日期&lt;script&gt;" in page
+    other = (project / "site/2021/02/index.html").read_text(encoding="utf-8")
+    assert "更正说明" not in other

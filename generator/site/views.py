@@ -108,6 +108,16 @@ class IssueView:
     copies: int | None
     previous: IssueSummary | None
     next: IssueSummary | None
+    correction: Correction | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Shown on a published issue that was corrected with `jianbao publish --amend`."""
+
+    date_label: str
+    date_iso: str
+    reason: str
 
 
 def summarize(issue: Issue, publication: Publication) -> IssueSummary:
@@ -168,6 +178,11 @@ def issue_view(
         copies=issue.copies_or(publication),
         previous=summarize(previous, publication) if previous else None,
         next=summarize(following, publication) if following else None,
+        correction=Correction(
+            chinese_date(issue.correction.date), issue.correction.date.isoformat(), issue.correction.reason
+        )
+        if issue.correction
+        else None,
     )
 
 
