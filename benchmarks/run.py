@@ -38,8 +38,8 @@ def jianbao_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "generator"]
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float | None]:
-    """Run `command`; return (wall seconds, peak RSS in MB or None)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float | None, dict[str, float]]:
+    """Run `command`; return (wall seconds, peak RSS in MB or None, phases from --timings)."""
     wrapped = [str(GNU_TIME), "-v", *command] if GNU_TIME.exists() else command
     start = time.perf_counter()
     result = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True)
@@ -47,7 +47,11 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float | None]:
     if result.returncode != 0:
         sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stdout}\n{result.stderr}")
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    return seconds, int(match.group(1)) / 1024 if match else None
+    phases = {
+        name: float(value)
+        for name, value in re.findall(r"^(\S+)\t([0-9.]+)$", result.stderr, flags=re.MULTILINE)
+    }
+    return seconds, int(match.group(1)) / 1024 if match else None, phases
 
 
 def folder_mb(folder: Path) -> float | None:
@@ -103,22 +107,26 @@ def measure(size: int, work: Path) -> dict[str, float | None]:
     out_plain, out_all = project / "site-nopdf", project / "site"
     for out in (out_plain, out_all):
         shutil.rmtree(out, ignore_errors=True)
-    no_pdf, peak_plain = timed(
-        [*jianbao, "build", "--config", config, "--out", str(out_plain), "--no-pdf"], project
-    )
-    full, peak_all = timed([*jianbao, "build", "--config", config, "--out", str(out_all)], project)
+    shutil.rmtree(project / ".jianbao-cache", ignore_errors=True)  # PDFs rendered cold
+    build = [*jianbao, "build", "--timings", "--config", config]
+    no_pdf, peak_plain, _ = timed([*build, "--out", str(out_plain), "--no-pdf"], project)
+    full, peak_all, phases = timed([*build, "--out", str(out_all)], project)
     site_mb, index_mb = folder_mb(out_all), folder_mb(out_all / "pagefind")
     append_sentence(issue_files[-1])
-    rebuild, _ = timed([*jianbao, "build", "--config", config, "--out", str(out_all)], project)
+    rebuild, _, rebuild_phases = timed([*build, "--out", str(out_all)], project)
     material_root = project / "material"
     write_material(project, material_root)
-    material, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], material_root)
+    material, _, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], material_root)
     peaks = [p for p in (peak_plain, peak_all) if p is not None]
     return {
         "no_pdf": no_pdf,
         "all": full,
-        "pdf_ms": (full - no_pdf) / size * 1000,
+        "load": phases.get("读取与校验", 0.0),
+        "pages": phases.get("网页", 0.0),
+        "search": phases.get("检索索引", 0.0),
+        "pdf_wait": phases.get("PDF（等待）", 0.0) + phases.get("PDF（启动）", 0.0),
         "rebuild": rebuild,
+        "rebuild_no_search": rebuild - rebuild_phases.get("检索索引", 0.0),
         "material": material,
         "ratio": full / material,
         "site_mb": site_mb,
@@ -143,7 +151,8 @@ def main() -> None:
         peak = f"{r['peak_mb']:.0f}" if r["peak_mb"] is not None else "n/a"
         index = f"{r['index_mb']:.1f}" if r["index_mb"] is not None else "none"
         rows.append(
-            f"| {size} | {r['no_pdf']:.1f} | {r['all']:.1f} | {r['pdf_ms']:.0f} | {r['rebuild']:.1f} "
+            f"| {size} | {r['no_pdf']:.1f} | {r['all']:.1f} | {r['load']:.1f} | {r['pages']:.1f} "
+            f"| {r['search']:.1f} | {r['pdf_wait']:.1f} | {r['rebuild']:.1f} | {r['rebuild_no_search']:.1f} "
             f"| {r['material']:.1f} | {r['ratio']:.2f} | {r['site_mb']:.1f} | {index} | {peak} |"
         )
 
@@ -155,6 +164,8 @@ def main() -> None:
     jieba = "jieba installed" if HAS_JIEBA else "jieba not installed: no Chinese word segmentation"
     print(f"Material: search plugin with lang: zh ({jieba}); nav lists years only")
     print("rebuild: `jianbao build` again after one sentence is added to the latest issue")
+    print("phases from `jianbao build --timings` of the full build; PDFs render in worker processes")
+    print("while pages and search are built, so 'PDFs after pages' is only the time left waiting for them")
     peak_how = "/usr/bin/time -v" if GNU_TIME.exists() else "n/a (no /usr/bin/time)"
     print(
         f"peak: max RSS of the jianbao builds ({peak_how}); "
@@ -162,10 +173,11 @@ def main() -> None:
     )
     print()
     print(
-        "| size | jianbao build (no PDF) s | jianbao build (all) s | PDFs ms/issue | one-issue rebuild s "
-        "| Material plain s | ratio (jianbao all / Material) | site MB | index MB | peak MB |"
+        "| size | build no PDF s | build all s | load+validate s | pages (MkDocs) s | search s "
+        "| PDFs after pages s | one-issue rebuild s | rebuild w/o search s "
+        "| Material plain s | ratio (all / Material) | site MB | index MB | peak MB |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
 
 

@@ -38,7 +38,7 @@ class _KeepTree(Treeprocessor):
         self.tree = root
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _parse(text: str) -> tuple[Block, ...]:
     md = markdown.Markdown(extensions=_EXTENSIONS)
     # As in CommonMark, "#" starts a heading only when a space follows it, so that a line
