@@ -38,14 +38,23 @@ class _KeepTree(Treeprocessor):
         self.tree = root
 
 
-@lru_cache(maxsize=65536)
-def _parse(text: str) -> tuple[Block, ...]:
+@lru_cache(maxsize=1)
+def _parser() -> tuple[markdown.Markdown, _KeepTree]:
+    """One Markdown instance, reset between bodies: building one costs more than a parse."""
     md = markdown.Markdown(extensions=_EXTENSIONS)
     # As in CommonMark, "#" starts a heading only when a space follows it, so that a line
     # like "#1号文件" or "#set page(...)" stays text.
     md.parser.blockprocessors["hashheader"].RE = _HASH_HEADING
     keeper = _KeepTree(md)
     md.treeprocessors.register(keeper, "jianbao-keep-tree", -100)
+    return md, keeper
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str) -> tuple[Block, ...]:
+    md, keeper = _parser()
+    md.reset()
+    keeper.tree = None
     md.convert(text)
     assert keeper.tree is not None
     stash = [str(chunk) for chunk in md.htmlStash.rawHtmlBlocks]
