@@ -5,12 +5,9 @@ Set JIANBAO_SEARCH_SHOTS=/some/folder to keep screenshots of a search (desktop a
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,8 +17,8 @@ import pytest
 from generator.build import build
 from generator.model import Archive
 from generator.project import load_project
+from tests.browser import CHROMIUM, chromium, offline_context, served
 from tests.conftest import REPO_ROOT
-from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler, offline_context
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
@@ -46,25 +43,14 @@ def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

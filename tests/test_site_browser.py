@@ -3,12 +3,8 @@ from 127.0.0.1, with every request recorded: nothing may go to another host."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,25 +14,11 @@ import pytest
 from generator.model import Archive
 from generator.project import load_project
 from generator.site import build_site
+from tests.browser import CHROMIUM, chromium, offline_context, served
 from tests.conftest import REPO_ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -73,39 +55,14 @@ def pdf_problem(archive: Archive, built: Path) -> str | None:
 
 @pytest.fixture(scope="module")
 def base_url(built: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextlib.contextmanager
-def offline_context(browser: Any, **options: Any) -> Iterator[Any]:
-    """A browser context that records the host of every request and fails on any but 127.0.0.1."""
-    context = browser.new_context(**options)
-    hosts: list[str | None] = []
-    context.on("request", lambda request: hosts.append(urlsplit(request.url).hostname))
-    try:
-        yield context
-    finally:
-        context.close()
-    assert hosts, "no request was recorded"
-    assert set(hosts) <= {"127.0.0.1"}, f"requests to other hosts: {set(hosts) - {'127.0.0.1'}}"
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
