@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from generator.model import Archive
+from generator.project import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_PROJECT = FIXTURES / "基础项目"
@@ -35,6 +39,30 @@ def run_cli(project: Path, *args: str) -> Result:
         os.chdir(previous)
 
 
+def load_archive(config: Path) -> Archive:
+    result = load_project(config)
+    assert result.archive is not None, [problem.message for problem in result.problems.errors]
+    return result.archive
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, launched once for every browser test."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized page in a context that fails on any request leaving 127.0.0.1."""
+    from tests.browser import offline_context
+
+    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
+        yield context.new_page()

@@ -13,7 +13,6 @@ import pytest
 from generator import search
 from generator.build import build
 from generator.model import Archive
-from generator.project import load_project
 from generator.search import (
     SearchIndexError,
     SiteIndexer,
@@ -23,17 +22,11 @@ from generator.search import (
     tokens,
     write_records,
 )
-from tests.conftest import REPO_ROOT, make_project
+from tests.conftest import REPO_ROOT, load_archive, make_project
 
 ZWSP = "\u200b"
 SEARCH_JS = REPO_ROOT / "themes" / "default" / "site" / "assets" / "jianbao" / "search.js"
 DRAFT_ONLY = "满意度电话回访"  # in 2021年第10期, the sample's draft, and nowhere else
-
-
-def load_archive(config: Path) -> Archive:
-    result = load_project(config)
-    assert result.archive is not None, [problem.message for problem in result.problems.errors]
-    return result.archive
 
 
 @pytest.fixture(scope="module")

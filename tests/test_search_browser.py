@@ -17,7 +17,7 @@ import pytest
 from generator.build import build
 from generator.model import Archive
 from generator.project import load_project
-from tests.browser import CHROMIUM, chromium, offline_context, served
+from tests.browser import CHROMIUM, offline_context, served
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
@@ -45,18 +45,6 @@ def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with served(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
-        yield context.new_page()
 
 
 def after(page: Any, change: Any) -> str:

@@ -13,12 +13,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from generator.model import Archive
-from generator.project import load_project
 from generator.site import build_site
 from generator.site.bodies import make_body
 from generator.site.fonts import css_font_stack
 from generator.site.urls import slugify, unique_slugs
-from tests.conftest import REPO_ROOT, make_project
+from tests.conftest import REPO_ROOT, load_archive, make_project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_HOST = "jianbao.intranet.example"
@@ -38,12 +37,6 @@ VOID_ELEMENTS = {
     "track",
     "wbr",
 }
-
-
-def load_archive(config: Path) -> Archive:
-    result = load_project(config)
-    assert result.archive is not None, [problem.message for problem in result.problems.errors]
-    return result.archive
 
 
 @pytest.fixture(scope="module")

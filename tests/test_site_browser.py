@@ -14,7 +14,7 @@ import pytest
 from generator.model import Archive
 from generator.project import load_project
 from generator.site import build_site
-from tests.browser import CHROMIUM, chromium, offline_context, served
+from tests.browser import CHROMIUM, offline_context, served
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
@@ -57,18 +57,6 @@ def pdf_problem(archive: Archive, built: Path) -> str | None:
 def base_url(built: Path) -> Iterator[str]:
     with served(built) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with offline_context(browser, viewport={"width": 1280, "height": 900}) as context:
-        yield context.new_page()
 
 
 def test_home_to_year_to_issue_to_item(page: Any, base_url: str, pdf_problem: str | None) -> None:
