@@ -16,6 +16,7 @@ from generator.problems import UserError
 from generator.themes import theme_file
 
 TEMPLATE = "print/bulletin.typ"
+DATA_FOLDER = ".jianbao-cache/print-input"
 
 
 class PdfError(UserError):
@@ -34,13 +35,20 @@ class PdfRenderer:
         content = publication.content_dir.resolve().relative_to(self.root).as_posix()
         self.media_prefix = f"/{content}/"
         self.compiler = typst.Compiler(input=template, root=self.root, font_paths=self.fonts.font_paths)
+        # The issue goes in through a file that the template reads, named in sys.inputs. The
+        # inputs then never change between issues, so Typst keeps its evaluated template and
+        # cached results (any change of sys.inputs re-evaluates everything). One file per process.
+        self.data_file = publication.root / DATA_FOLDER / f"{os.getpid()}.json"
+        self.inputs = {"data-path": "/" + self.data_file.relative_to(self.root).as_posix()}
 
     def render(self, issue: Issue) -> bytes:
         data = issue_print_data(self.publication, issue, self.fonts.chains, self.media_prefix)
+        self.data_file.parent.mkdir(parents=True, exist_ok=True)
+        self.data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         try:
             pdf = self.compiler.compile(
                 format="pdf",
-                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                sys_inputs=self.inputs,
                 timestamp=_timestamp(issue),
             )
         except typst.TypstError as exc:
