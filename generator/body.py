@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -52,6 +53,8 @@ def _parser() -> tuple[markdown.Markdown, _KeepTree]:
 
 @lru_cache(maxsize=65536)
 def _parse(text: str) -> tuple[Block, ...]:
+    if not text.strip():  # Markdown returns early on blank text, before any tree processor
+        return ()
     md, keeper = _parser()
     md.reset()
     keeper.tree = None
@@ -89,23 +92,21 @@ def plain_text(blocks: list[Block]) -> str:
     return "".join(parts).strip()
 
 
-def image_sources(blocks: list[Block]) -> list[str]:
-    """Every image path a body refers to, as written."""
-    found: list[str] = []
+def nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every block and inline of a tree (blocks, a list of them, or table rows), depth first."""
+    if isinstance(tree, list | tuple):
+        for child in tree:
+            yield from nodes(child)
+    elif isinstance(tree, dict):
+        yield tree
+        for key in ("inlines", "blocks", "items", "head", "rows"):
+            if key in tree:
+                yield from nodes(tree[key])
 
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif isinstance(node, dict):
-            if node.get("type") == "image":
-                found.append(node["src"])
-            for key in ("blocks", "items"):
-                if key in node:
-                    walk(node[key])
 
-    walk(blocks)
-    return found
+def images(blocks: list[Block]) -> list[Block]:
+    """Every image block of a body, in order."""
+    return [node for node in nodes(blocks) if node.get("type") == "image"]
 
 
 class _Walker:

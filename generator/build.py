@@ -7,8 +7,6 @@ interrupted build leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.files import remove, swap_in
 from generator.model import Archive
 from generator.pdf.batch import start_pdfs
 
@@ -66,7 +65,7 @@ def build(
     progress = progress or Silent()
     out_dir = out_dir.resolve()
     staging = out_dir.with_name(f".{out_dir.name}.building")
-    _remove(staging)
+    remove(staging)
     staging.mkdir(parents=True)
     issues = archive.visible(include_drafts)
     report = BuildReport(issues=len(issues))
@@ -87,9 +86,9 @@ def build(
                 report.pdfs_rendered = job.finish(staging / "pdf", progress.pdfs)
             report.pdfs = len(issues)
         with report.timed("替换输出"):
-            _swap_in(staging, out_dir)
+            swap_in(staging, out_dir)
     except BaseException:
-        _remove(staging)
+        remove(staging)
         raise
     finally:
         if job is not None:
@@ -101,20 +100,3 @@ def write_pdfs(archive: Archive, folder: Path, include_drafts: bool, progress: P
     """Every visible issue's PDF into `folder` (for `jianbao serve`); returns how many were rendered."""
     job = start_pdfs(archive, archive.visible(include_drafts))
     return job.finish(folder, (progress or Silent()).pdfs)
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with two renames, so the old site is never half-deleted."""
-    previous = out_dir.with_name(f".{out_dir.name}.previous")
-    _remove(previous)
-    if out_dir.exists():
-        os.replace(out_dir, previous)
-    os.replace(staging, out_dir)
-    _remove(previous)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()

@@ -18,6 +18,7 @@ from generator import __version__
 from generator.build import build as run_build
 from generator.build import write_pdfs
 from generator.config import load_publication
+from generator.files import source_date, write_atomic
 from generator.model import Archive, Issue, IssueKind, Publication
 from generator.pdf import PdfRenderer
 from generator.problems import Problems, UserError, display_path
@@ -193,9 +194,7 @@ def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
     with user_errors():
         data = PdfRenderer(archive.publication).render(issue)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.part")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+    write_atomic(target, data)
     click.echo(display_path(target, Path.cwd()))
 
 
@@ -217,10 +216,8 @@ def publish(config_path: Path, issue_id: str, reason: str | None) -> None:
 
 def today() -> dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible runs)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    when = source_date()
+    return when.date() if when else dt.date.today()
 
 
 def slug_of(issue_id: str) -> str:

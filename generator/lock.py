@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.files import write_atomic
 from generator.model import Issue
 from generator.problems import Problems
 
@@ -118,9 +119,7 @@ def read_lock(content_dir: Path, problems: Problems) -> dict[str, LockEntry]:
 def write_lock(content_dir: Path, entries: dict[str, LockEntry]) -> None:
     path = lock_path(content_dir)
     text = HEADER + "".join(entries[slug].to_line() + "\n" for slug in sorted(entries))
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    write_atomic(path, text)
 
 
 def check_locked(issues: list[Issue], entries: dict[str, LockEntry], problems: Problems) -> None:

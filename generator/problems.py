@@ -50,9 +50,6 @@ class Problems:
     def warning(self, path: Path, line: int | None, message: str) -> None:
         self.items.append(Problem(path, line, Severity.WARNING, message))
 
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity is Severity.ERROR]
@@ -71,11 +68,3 @@ class Problems:
 
 class UserError(Exception):
     """A failure the user can fix (missing fonts, a refused publish…): its message is for them."""
-
-
-class ContentError(Exception):
-    """Raised when the content has errors; carries every problem found so far."""
-
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(f"{len(problems.errors)} error(s)")
-        self.problems = problems

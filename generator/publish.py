@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from generator.files import write_atomic
 from generator.lock import LockEntry, fingerprint, read_lock, write_lock
 from generator.model import Archive, Issue
 from generator.problems import Problems, UserError
@@ -58,6 +59,4 @@ def set_status_published(path: Path) -> None:
     else:
         updated = _DATE_LINE.sub(lambda m: m.group(0) + "\nstatus: published", text, count=1)
     if updated != text:
-        temporary = path.with_name(f".{path.name}.part")
-        temporary.write_text(updated, encoding="utf-8")
-        temporary.replace(path)
+        write_atomic(path, updated)

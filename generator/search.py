@@ -27,7 +27,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
-import os
+import json
 import re
 import shutil
 import subprocess
@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.body import parse_body, plain_text
+from generator.body import images, parse_body, plain_text
+from generator.files import swap_in
 from generator.model import Archive, Issue, Publication
 from generator.problems import UserError
 from generator.themes import theme_file
@@ -132,7 +133,7 @@ def search_records(archive: Archive) -> list[SearchRecord]:
                         region=item.region,
                         tags=item.tags,
                         source=item.source,
-                        paragraphs=(*_lines(plain_text(blocks)), *_image_captions(blocks)),
+                        paragraphs=(*_lines(plain_text(blocks)), *_captions(blocks)),
                         order=len(records) + 1,
                     )
                 )
@@ -195,7 +196,7 @@ class SiteIndexer:
                 run_pagefind(scratch / "records", bundle)
                 _prune(bundle)
                 _stabilise(bundle)
-            _replace(target, bundle if records else None)
+            swap_in(bundle if records else None, target)
             self._last = (target, digest)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -232,23 +233,9 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _image_captions(blocks: Iterable[Any]) -> list[str]:
+def _captions(blocks: list[Any]) -> list[str]:
     """Figure captions are text on the page too (`plain_text` leaves images out)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif isinstance(node, dict):
-            if node.get("type") == "image" and node.get("alt", "").strip():
-                found.append(node["alt"].strip())
-            for key in ("blocks", "items"):
-                if key in node:
-                    walk(node[key])
-
-    walk(list(blocks))
-    return found
+    return [image["alt"].strip() for image in images(blocks) if image.get("alt", "").strip()]
 
 
 def _in_order(vocabulary: Iterable[str], used: set[str]) -> list[str]:
@@ -278,17 +265,6 @@ def _prune(bundle: Path) -> None:
     for pattern in _UNUSED_BUNDLE_FILES:
         for path in bundle.glob(pattern):
             path.unlink()
-
-
-def _replace(target: Path, bundle: Path | None) -> None:
-    """Swap the new bundle in with renames (same file system), so the old one is never half gone."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    if bundle is not None:
-        os.replace(bundle, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _inputs_digest(archive: Archive, template_source: str) -> str:
@@ -349,8 +325,6 @@ def _stabilise(bundle: Path) -> bool:
 
 
 def _stable_files(bundle: Path) -> tuple[dict[str, bytes], list[str]]:
-    import json
-
     entry_path = bundle / "pagefind-entry.json"
     entry_text = entry_path.read_text(encoding="utf-8")
     entry = json.loads(entry_text)

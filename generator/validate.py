@@ -11,7 +11,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.body import image_sources, parse_body
+from generator.body import images, parse_body
 from generator.model import PLACEHOLDER, Issue, Item, Publication
 from generator.problems import Problems
 from generator.schema import closest
@@ -86,7 +86,7 @@ def check_images(issue: Issue, publication: Publication, problems: Problems) -> 
     for text, first_line in texts:
         if not text:
             continue
-        for source in image_sources(parse_body(text)):
+        for source in (image["src"] for image in images(parse_body(text))):
             line = _line_containing(text, source, first_line)
             if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
                 problems.error(

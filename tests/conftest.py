@@ -51,6 +51,12 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def archive() -> Archive:
+    """The sample archive of the repository (content/ and site_config.yml), loaded once."""
+    return load_archive(REPO_ROOT / "site_config.yml")
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium, launched once for every browser test."""
     from tests.browser import chromium

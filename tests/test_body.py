@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.body import image_sources, parse_body, plain_text
+from generator.body import images, parse_body, plain_text
 
 
 def test_paragraphs_bold_lists_and_tables() -> None:
@@ -36,4 +36,4 @@ def test_heading_needs_a_space_after_hash() -> None:
 def test_images_are_found() -> None:
     blocks = parse_body("图表如下：\n\n![线索统计](media/chart.png)\n")
     assert blocks[1] == {"type": "image", "src": "media/chart.png", "alt": "线索统计"}
-    assert image_sources(blocks) == ["media/chart.png"]
+    assert [image["src"] for image in images(blocks)] == ["media/chart.png"]

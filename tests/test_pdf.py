@@ -15,8 +15,7 @@ import pytest
 
 from generator.model import Archive
 from generator.pdf import PdfRenderer
-from generator.project import load_project
-from tests.conftest import REPO_ROOT, make_project, run_cli
+from tests.conftest import make_project, run_cli
 
 MM = 72 / 25.4
 TOP, LEFT, WIDTH, HEIGHT = 37 * MM, 28 * MM, 156 * MM, 225 * MM
@@ -25,17 +24,10 @@ BODY_SIZE = 16
 
 
 @pytest.fixture(scope="module")
-def sample() -> Archive:
-    archive = load_project(REPO_ROOT / "site_config.yml").archive
-    assert archive is not None
-    return archive
-
-
-@pytest.fixture(scope="module")
-def real_pdf(sample: Archive) -> bytes:
-    issue = sample.find(2021, 6)
+def real_pdf(archive: Archive) -> bytes:
+    issue = archive.find(2021, 6)
     assert issue is not None
-    return PdfRenderer(sample.publication).render(issue)
+    return PdfRenderer(archive.publication).render(issue)
 
 
 @pytest.fixture(scope="module")
@@ -183,10 +175,10 @@ def test_fonts_embedded_and_subset(real_pdf: bytes, tmp_path: Path) -> None:
         assert re.match(r"^[A-Z]{6}\+", name), row
 
 
-def test_same_content_gives_identical_bytes(sample: Archive, real_pdf: bytes) -> None:
-    issue = sample.find(2021, 6)
+def test_same_content_gives_identical_bytes(archive: Archive, real_pdf: bytes) -> None:
+    issue = archive.find(2021, 6)
     assert issue is not None
-    assert PdfRenderer(sample.publication).render(issue) == real_pdf
+    assert PdfRenderer(archive.publication).render(issue) == real_pdf
 
 
 def test_typst_syntax_in_a_body_prints_literally(tmp_path: Path) -> None:

@@ -8,6 +8,16 @@ from generator.project import load_project
 from tests.conftest import run_cli
 
 
+def publish_then_edit(project: Path, monkeypatch) -> None:
+    """Publish 2021年第1期 on 2021-06-25, then change a date in its second item."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1624579200")  # 2021-06-25
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace("5月27日", "5月28日"), encoding="utf-8"
+    )
+
+
 def test_publish_sets_status_and_records_a_fingerprint(project: Path) -> None:
     issue_file = project / "content/2021/02.yml"
     result = run_cli(project, "publish", "2021-2")
@@ -44,12 +54,7 @@ def test_formatting_changes_do_not_count(project: Path) -> None:
 
 
 def test_amend_keeps_reason_and_date(project: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1624579200")  # 2021-06-25
-    assert run_cli(project, "publish", "2021-1").exit_code == 0
-    issue_file = project / "content/2021/01.yml"
-    issue_file.write_text(
-        issue_file.read_text(encoding="utf-8").replace("5月27日", "5月28日"), encoding="utf-8"
-    )
+    publish_then_edit(project, monkeypatch)
     refused = run_cli(project, "publish", "2021-1")
     assert refused.exit_code == 1 and "--amend" in refused.output
     amended = run_cli(project, "publish", "2021-1", "--amend", "更正调研日期")
@@ -71,12 +76,7 @@ def test_amend_on_an_unpublished_issue_is_refused(project: Path) -> None:
 
 
 def test_the_issue_page_shows_the_correction(project: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1624579200")  # 2021-06-25
-    assert run_cli(project, "publish", "2021-1").exit_code == 0
-    issue_file = project / "content/2021/01.yml"
-    issue_file.write_text(
-        issue_file.read_text(encoding="utf-8").replace("5月27日", "5月28日"), encoding="utf-8"
-    )
+    publish_then_edit(project, monkeypatch)
     assert run_cli(project, "publish", "2021-1", "--amend", "更正调研日期<script>").exit_code == 0
     assert run_cli(project, "build", "--no-pdf").exit_code == 0
     page = (project / "site/2021/01/index.html").read_text(encoding="utf-8")

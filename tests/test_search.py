@@ -30,11 +30,6 @@ DRAFT_ONLY = "满意度电话回访"  # in 2021年第10期, the sample's draft, 
 
 
 @pytest.fixture(scope="module")
-def archive() -> Archive:
-    return load_archive(REPO_ROOT / "site_config.yml")
-
-
-@pytest.fixture(scope="module")
 def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real build (pages, then the index, then the swap), with drafts: they must stay out."""
     out = tmp_path_factory.mktemp("search") / "site"

@@ -16,22 +16,13 @@ import pytest
 
 from generator.build import build
 from generator.model import Archive
-from generator.project import load_project
 from tests.browser import CHROMIUM, offline_context, served
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
 
 FILE_MESSAGE = "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。"
 STATUS = ".jb-search__status"
-
-
-@pytest.fixture(scope="module")
-def archive() -> Archive:
-    result = load_project(REPO_ROOT / "site_config.yml")
-    assert result.archive is not None
-    return result.archive
 
 
 @pytest.fixture(scope="module")

@@ -40,14 +40,9 @@ VOID_ELEMENTS = {
 
 
 @pytest.fixture(scope="module")
-def sample_archive() -> Archive:
-    return load_archive(REPO_ROOT / "site_config.yml")
-
-
-@pytest.fixture(scope="module")
-def site(sample_archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    build_site(sample_archive, out, include_drafts=False)
+    build_site(archive, out, include_drafts=False)
     return out
 
 
@@ -143,11 +138,11 @@ def test_media_is_copied(site: Path) -> None:
             assert copied.read_bytes() == source.read_bytes()
 
 
-def test_feed_is_atom_with_absolute_links(site: Path, sample_archive: Archive) -> None:
+def test_feed_is_atom_with_absolute_links(site: Path, archive: Archive) -> None:
     root = ET.parse(site / "feed.xml").getroot()
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == len(sample_archive.visible(False))
+    assert len(entries) == len(archive.visible(False))
     newest = entries[0]
     assert newest.findtext(f"{ATOM}title") == "2022年第1期"
     link = newest.find(f"{ATOM}link[@rel='alternate']")
@@ -306,10 +301,10 @@ def test_home_shows_the_latest_issue_first(site: Path) -> None:
     assert "2021年第2期" not in html  # only the recent issues, then the years
 
 
-def test_region_page_lists_every_item_about_it(site: Path, sample_archive: Archive) -> None:
+def test_region_page_lists_every_item_about_it(site: Path, archive: Archive) -> None:
     expected = {
         f"../../../{issue.slug}/#{item.anchor}"
-        for issue in sample_archive.visible(False)
+        for issue in archive.visible(False)
         for item in issue.items
         if item.region == "广安市"
     }
@@ -334,30 +329,30 @@ def test_chinese_404_page(site: Path) -> None:
 # ------------------------------------------------------------------ drafts, output folder, repeatability
 
 
-def test_drafts_only_with_include_drafts(site: Path, sample_archive: Archive, tmp_path: Path) -> None:
+def test_drafts_only_with_include_drafts(site: Path, archive: Archive, tmp_path: Path) -> None:
     assert not (site / "2021" / "10").exists()
     assert "2021/10/" not in (site / "feed.xml").read_text(encoding="utf-8")
     with_drafts = tmp_path / "with-drafts"
-    build_site(sample_archive, with_drafts, include_drafts=True)
+    build_site(archive, with_drafts, include_drafts=True)
     html = (with_drafts / "2021" / "10" / "index.html").read_text(encoding="utf-8")
     assert "草稿" in html
     assert "2021/10/" in (with_drafts / "archive" / "2021" / "index.html").read_text(encoding="utf-8")
 
 
-def test_build_leaves_the_pdf_folder_alone(sample_archive: Archive, tmp_path: Path) -> None:
+def test_build_leaves_the_pdf_folder_alone(archive: Archive, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "pdf").mkdir(parents=True)
     (out / "pdf" / "2021-06.pdf").write_bytes(b"%PDF-1.7 dummy")
     (out / "index.html").write_text("old", encoding="utf-8")
-    build_site(sample_archive, out, include_drafts=False)
+    build_site(archive, out, include_drafts=False)
     assert (out / "pdf" / "2021-06.pdf").read_bytes() == b"%PDF-1.7 dummy"
     assert (out / "index.html").read_text(encoding="utf-8") != "old"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_two_builds_are_byte_identical(site: Path, sample_archive: Archive, tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(site: Path, archive: Archive, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    build_site(sample_archive, again, include_drafts=False)
+    build_site(archive, again, include_drafts=False)
     first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert first == second

@@ -12,20 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.model import Archive
-from generator.project import load_project
 from generator.site import build_site
 from tests.browser import CHROMIUM, offline_context, served
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
-
-
-@pytest.fixture(scope="module")
-def archive() -> Archive:
-    result = load_project(REPO_ROOT / "site_config.yml")
-    assert result.archive is not None
-    return result.archive
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from generator.body import images, parse_body
+from generator.files import source_date, write_atomic
 from generator.model import Archive, Issue, Publication
 from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import ResolvedFonts, resolve_fonts
@@ -69,10 +71,7 @@ class PdfJob:
                 cached = self.cache / f"{key}.pdf"
                 future = self.pending.get(issue.slug)
                 if future is not None:
-                    data = future.result()
-                    temporary = cached.with_suffix(f".{os.getpid()}.part")
-                    temporary.write_bytes(data)
-                    temporary.replace(cached)
+                    write_atomic(cached, future.result())
                 _link_or_copy(cached, folder / issue.pdf_name)
                 done += 1
                 progress(done, len(self.issues))
@@ -122,23 +121,16 @@ def _environment_key(publication: Publication, fonts: ResolvedFonts) -> str:
 
 def _issue_key(base: str, publication: Publication, issue: Issue, fonts: ResolvedFonts) -> str:
     data = issue_print_data(publication, issue, fonts.chains, "/")
-    images = []
-    for source in _image_paths(data):
-        path = publication.content_dir / source.lstrip("/")
-        images.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
+    bodies = [issue.note or ""] + [item.body for item in issue.items]
+    pictures = []
+    for image in (image for body in bodies for image in images(parse_body(body))):
+        path = publication.content_dir / image["src"].lstrip("/")
+        pictures.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
+    when = source_date()
     payload = json.dumps(
-        [base, data, images, os.environ.get("SOURCE_DATE_EPOCH")], ensure_ascii=False, sort_keys=True
+        [base, data, pictures, when and when.isoformat()], ensure_ascii=False, sort_keys=True
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-
-
-def _image_paths(node: object) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["src"]] if node.get("type") == "image" else []
-        return found + [p for value in node.values() for p in _image_paths(value)]
-    if isinstance(node, list):
-        return [p for value in node for p in _image_paths(value)]
-    return []
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typst
 
+from generator.files import source_date
 from generator.model import Issue, Publication
 from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import resolve_fonts
@@ -59,7 +60,4 @@ class PdfRenderer:
 
 def _timestamp(issue: Issue) -> dt.datetime:
     """The PDF's creation date: SOURCE_DATE_EPOCH if set, else the issue's date (reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)
+    return source_date() or dt.datetime(issue.date.year, issue.date.month, issue.date.day, tzinfo=dt.UTC)

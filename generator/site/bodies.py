@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.body import Block, parse_body
+from generator.body import Block, nodes, parse_body
 
 MEDIA_FOLDER = "media/"
 _LINK_SCHEMES = ("http", "https", "mailto")
@@ -38,7 +37,7 @@ def make_body(markdown: str, media_files: frozenset[str]) -> Body:
     headings: set[int] = set()
     images: dict[str, str] = {}
     links: dict[str, str] = {}
-    for node in _walk(blocks):
+    for node in nodes(blocks):
         kind = node.get("type")
         if kind == "heading":
             headings.add(node["level"])
@@ -75,16 +74,3 @@ def safe_href(href: str) -> str | None:
     if stripped.startswith("//") or ":" in stripped.split("/", 1)[0]:
         return None
     return stripped
-
-
-def _walk(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, list | tuple):
-        for child in node:
-            found.extend(_walk(child))
-    elif isinstance(node, dict):
-        found.append(node)
-        for key in ("inlines", "blocks", "items", "head", "rows"):
-            if key in node:
-                found.extend(_walk(node[key]))
-    return found

@@ -1,0 +1,43 @@
+"""Writing outputs so that nobody ever sees half of one: temporary names, then renames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write beside `path` under a temporary name, then rename over it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    if isinstance(data, str):
+        temporary.write_text(data, encoding="utf-8")
+    else:
+        temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def swap_in(new: Path | None, target: Path) -> None:
+    """Replace the folder `target` by `new` (or just remove it) with renames on one file system,
+    so the old one is never half deleted while the new one is not yet there."""
+    previous = target.with_name(f".{target.name}.previous")
+    remove(previous)
+    if target.exists():
+        os.replace(target, previous)
+    if new is not None:
+        os.replace(new, target)
+    remove(previous)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def source_date() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC time, when set: the date a reproducible run must use."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch.isdigit() else None
