@@ -156,14 +156,13 @@ def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool, timings:
 @click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
 @click.option("--no-pdf", is_flag=True, help="预览时不排版 PDF（更快）。")
 def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
-    from generator.search import SiteIndexer
+    from generator.search import index_site
     from generator.site import serve_site  # MkDocs is imported only by the commands that need it
 
     require_archive(config_path)
-    index_search = SiteIndexer()  # runs Pagefind again only when an item changed
 
     def after_build(archive: Archive, site_dir: Path) -> None:
-        index_search(archive, site_dir)
+        index_site(archive, site_dir)  # Pagefind runs again only for a year whose items changed
         if not no_pdf:
             write_pdfs(archive, site_dir / "pdf", drafts)
 

@@ -41,3 +41,13 @@ def source_date() -> dt.datetime | None:
     """SOURCE_DATE_EPOCH as a UTC time, when set: the date a reproducible run must use."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch.isdigit() else None
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link to a cached file when the cache and the output share a file system (no
+    bytes copied), a copy otherwise. Usable as `shutil.copytree`'s copy function."""
+    Path(target).unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -1,7 +1,9 @@
-"""The search index: records from the model, the Pagefind bundle they become, and its bytes."""
+"""The search index: records from the model, the yearly Pagefind bundles they become, the
+cache that keeps them, and their bytes."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -10,23 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
 from generator.build import build
 from generator.model import Archive
-from generator.search import (
-    SearchIndexError,
-    SiteIndexer,
-    index_site,
-    search_facets,
-    search_records,
-    tokens,
-    write_records,
-)
+from generator.search import index, records, stable
+from generator.search.index import SearchIndexError, Shard, index_site, plan_shards, run_pagefind
+from generator.search.records import RecordWriter, SearchRecord, search_facets, tokens
 from tests.conftest import REPO_ROOT, load_archive, make_project
 
 ZWSP = "\u200b"
 SEARCH_JS = REPO_ROOT / "themes" / "default" / "site" / "assets" / "jianbao" / "search.js"
 DRAFT_ONLY = "满意度电话回访"  # in 2021年第10期, the sample's draft, and nowhere else
+BUNDLE_FILES = [
+    "filter",
+    "fragment",
+    "index",
+    "pagefind-entry.json",
+    "pagefind-worker.js",
+    "pagefind.js",
+    "wasm.unknown.pagefind",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +41,26 @@ def site(archive: Archive, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache of yearly bundles, for the tests that count what Pagefind indexed."""
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(index, "CACHE_FOLDER", str(folder))  # an absolute path: root / it == it
+    return folder
+
+
+def shards_of(archive: Archive) -> list[Shard]:
+    return plan_shards(archive, RecordWriter(archive.publication))
+
+
+def all_records(archive: Archive) -> list[SearchRecord]:
+    return [record for shard in shards_of(archive) for record in shard.records]
+
+
 def fragments(bundle: Path) -> list[dict]:
     """Pagefind's records as stored: gzip("pagefind_dcd" + JSON)."""
     found = []
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+    for path in sorted(bundle.glob("*/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         found.append(json.loads(data[len(b"pagefind_dcd") :]))
@@ -72,7 +92,7 @@ def test_the_search_box_cuts_queries_like_the_index() -> None:
     match = re.search(r"var TOKEN = /(.+)/gu;", script)
     assert match is not None
     js_pattern = match.group(1).replace("\\u00C0", "\u00c0").replace("\\u024F", "\u024f")
-    assert js_pattern == search._TOKEN.pattern.replace("\\u00c0", "\u00c0").replace("\\u024f", "\u024f")
+    assert js_pattern == records._TOKEN.pattern.replace("\\u00c0", "\u00c0").replace("\\u024f", "\u024f")
     assert "RECORD_URL = /^\\/?(.*\\/)(item-\\d+)\\.html$/" in script
 
 
@@ -80,31 +100,49 @@ def test_the_search_box_cuts_queries_like_the_index() -> None:
 
 
 def test_one_record_per_published_item(archive: Archive) -> None:
-    records = search_records(archive)
+    found = all_records(archive)
     published = [issue for issue in archive.issues if not issue.is_draft]
-    assert len(records) == sum(len(issue.items) for issue in published) == 90
-    assert len({record.file for record in records}) == len(records)
-    assert [record.order for record in records] == list(range(1, len(records) + 1))
-    assert not [record for record in records if record.file.startswith("2021/10/")]  # the draft
-    assert not [record for record in records if DRAFT_ONLY in " ".join(record.paragraphs)]
+    assert len(found) == sum(len(issue.items) for issue in published) == 90
+    assert len({record.file for record in found}) == len(found)
+    assert not [record for record in found if record.file.startswith("2021/10/")]  # the draft
+    assert not [record for record in found if DRAFT_ONLY in " ".join(record.paragraphs)]
 
-    record = next(r for r in records if "超限检测站开展调研" in r.title)
+    record = next(r for r in found if "超限检测站开展调研" in r.title)
     assert record.file == "2021/06/item-6.html"
     assert (record.issue, record.date, record.year) == ("2021年第6期", "2021年6月4日", 2021)
     assert (record.section, record.region) == ("市州动态", "广安市")
     assert any("前锋区" in paragraph for paragraph in record.paragraphs)
 
 
-def test_records_are_in_archive_order(archive: Archive) -> None:
-    """`order` is the date sort: issues by date (增刊第1期 of 22 June before 第9期 of 25 June),
-    items in print order."""
-    records = search_records(archive)
+def test_one_shard_per_year_counted_within_the_year(archive: Archive) -> None:
+    """`order` is the date sort, counted within each year's bundle: issues by date (增刊第1期 of
+    22 June before 第9期 of 25 June), items in print order."""
+    shards = shards_of(archive)
+    assert [shard.year for shard in shards] == [2021, 2022]
+    for shard in shards:
+        assert {record.year for record in shard.records} == {shard.year}
+        assert [record.order for record in shard.records] == list(range(1, len(shard.records) + 1))
+    found = all_records(archive)
     published = sorted((i for i in archive.issues if not i.is_draft), key=lambda issue: issue.sort_key)
-    assert [r.issue for r in records] == [issue.label for issue in published for _ in issue.items]
-    labels = [r.issue for r in records]
+    assert [r.issue for r in found] == [issue.label for issue in published for _ in issue.items]
+    labels = [r.issue for r in found]
     assert labels.index("2021年增刊第1期") < labels.index("2021年第9期")
-    first_issue = [r.file for r in records if r.issue == "2021年第6期"]
+    first_issue = [r.file for r in found if r.issue == "2021年第6期"]
     assert first_issue == [f"2021/06/item-{n}.html" for n in range(1, 15)]
+
+
+def test_a_year_keeps_its_fingerprint_when_another_year_changes(archive: Archive) -> None:
+    before = {shard.year: shard.key for shard in shards_of(archive)}
+    assert len(set(before.values())) == 2
+    newest = archive.issues[-1]
+    assert newest.year == 2022
+    edited = dataclasses.replace(newest.items[0], title=newest.items[0].title + "（更新）")
+    changed = dataclasses.replace(newest, items=(edited, *newest.items[1:]))
+    after = {
+        shard.year: shard.key
+        for shard in shards_of(Archive(archive.publication, (*archive.issues[:-1], changed)))
+    }
+    assert after[2021] == before[2021] and after[2022] != before[2022]
 
 
 def test_facets_come_from_the_published_items(archive: Archive) -> None:
@@ -116,12 +154,12 @@ def test_facets_come_from_the_published_items(archive: Archive) -> None:
         {"value": "2021", "text": "2021年"},
     ]
     assert [v["value"] for v in facets["section"]["values"]] == ["国家部署", "省级动态", "市州动态"]
-    records = search_records(archive)
+    found = all_records(archive)
     regions = [v["value"] for v in facets["region"]["values"]]
-    assert set(regions) == {r.region for r in records if r.region}
+    assert set(regions) == {r.region for r in found if r.region}
     assert regions == [name for name in archive.publication.regions if name in regions]  # config order
     tags = [v["value"] for v in facets["tag"]["values"]]
-    assert set(tags) == {tag for r in records for tag in r.tags}
+    assert set(tags) == {tag for r in found for tag in r.tags}
 
 
 def test_record_pages_escape_the_content(tmp_path: Path) -> None:
@@ -134,23 +172,33 @@ def test_record_pages_escape_the_content(tmp_path: Path) -> None:
         text.replace(title.group(1), "标题</title><script>alert(1)</script>", 1), encoding="utf-8"
     )
     archive = load_archive(project / "site_config.yml")
-    write_records(archive, tmp_path / "records")
+    writer = RecordWriter(archive.publication)
+    for shard in shards_of(archive):
+        writer.write(shard.year, shard.records, tmp_path / "records")
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "records").rglob("*.html")]
     assert pages and not [page for page in pages if "<script>" in page]
     assert any('content="标题&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page for page in pages)
 
 
-# ------------------------------------------------------------------ the bundle
+# ------------------------------------------------------------------ the bundles
 
 
-def test_the_bundle_holds_the_published_items_only(site: Path, archive: Archive) -> None:
+def test_the_bundles_hold_the_published_items_only(site: Path, archive: Archive) -> None:
     bundle = site / "pagefind"
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["version"] == "1.5.2" and list(entry["languages"]) == ["zh"]
-    assert entry["languages"]["zh"]["page_count"] == 90
+    manifest = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert manifest == {"years": ["2022", "2021"], "weight_base": 128}  # 89 items + the anchor < 128
+    counts = {}
+    for year in ("2021", "2022"):
+        entry = json.loads((bundle / year / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["version"] == "1.5.2" and list(entry["languages"]) == ["zh"]
+        counts[year] = entry["languages"]["zh"]["page_count"]
+    assert counts == {str(shard.year): len(shard.records) + 1 for shard in shards_of(archive)}  # + anchor
     stored = fragments(bundle)
-    expected = {f"/{record.file}" for record in search_records(archive)}
-    assert {fragment["url"] for fragment in stored} == expected
+    expected = {f"/{record.file}" for record in all_records(archive)}
+    anchors = {"/2021/sort-anchor.html", "/2022/sort-anchor.html"}
+    assert {fragment["url"] for fragment in stored} == expected | anchors
+    for anchor in (f for f in stored if f["url"] in anchors):
+        assert anchor["content"] == "＿" and not anchor["filters"]
     assert (site / "2021" / "10" / "index.html").is_file()  # the draft is on the site …
     drafts = [f for f in stored if f["url"].startswith("/2021/10/") or DRAFT_ONLY in f["content"]]
     assert not drafts  # … not in the index
@@ -172,59 +220,57 @@ def test_the_bundle_holds_the_published_items_only(site: Path, archive: Archive)
     )
 
 
-def test_the_bundle_ships_only_what_the_search_box_loads(site: Path) -> None:
+def test_the_bundles_ship_only_what_the_search_box_loads(site: Path) -> None:
     bundle = site / "pagefind"
-    top = sorted(path.name for path in bundle.iterdir())
-    assert [name for name in top if not re.fullmatch(r"pagefind\.zh_[0-9a-f]+\.pf_meta", name)] == [
-        "filter",
-        "fragment",
-        "index",
-        "pagefind-entry.json",
-        "pagefind-worker.js",
-        "pagefind.js",
-        "wasm.unknown.pagefind",
-    ]
+    assert sorted(path.name for path in bundle.iterdir()) == ["2021", "2022", "shards.json"]
+    for year in ("2021", "2022"):
+        top = sorted(path.name for path in (bundle / year).iterdir())
+        assert [
+            name for name in top if not re.fullmatch(r"pagefind\.zh_[0-9a-f]+\.pf_meta", name)
+        ] == BUNDLE_FILES
     assert not list(bundle.rglob("*ui*")) and not list(bundle.rglob("*highlight*"))
 
 
-def test_the_bundle_names_no_other_host(site: Path) -> None:
+def test_the_bundles_name_no_other_host(site: Path) -> None:
     """Pagefind's scripts name one host: example.com, a base it parses relative URLs against
     when a highlight parameter is set (never fetched; the browser tests check every request)."""
-    for path in sorted((site / "pagefind").glob("*.js")):
+    for path in sorted((site / "pagefind").glob("*/*.js")):
         text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
         hosts = set(re.findall(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", text, flags=re.IGNORECASE))
         assert hosts <= {"example.com"}, (path.name, hosts)
 
 
-def test_indexing_is_byte_identical(site: Path, archive: Archive, tmp_path: Path) -> None:
-    """Pagefind 1.5.2 writes filter indexes in hash-map order; search.py sorts them."""
+def test_indexing_is_byte_identical(site: Path, archive: Archive, tmp_path: Path, cache: Path) -> None:
+    """Pagefind 1.5.2 writes filter indexes in hash-map order; search/stable.py sorts them. From an
+    empty cache (Pagefind runs again) and from a full one, the bundles are the same bytes."""
     again = tmp_path / "again"
     shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
-    index_site(archive, again)
+    assert index_site(archive, again).indexed == 2
     assert tree(again / "pagefind") == tree(site / "pagefind")
-    index_site(archive, again)
+    assert index_site(archive, again).indexed == 0
     assert tree(again / "pagefind") == tree(site / "pagefind")
 
 
 def test_pagefind_output_is_understood(archive: Archive, tmp_path: Path) -> None:
     """The stabilising step knows Pagefind's layout: it rewrites a fresh bundle (True), and a
     rewritten bundle decodes, re-encodes and stays as it is."""
-    write_records(archive, tmp_path / "records")
-    search.run_pagefind(tmp_path / "records", tmp_path / "bundle")
-    assert search._stabilise(tmp_path / "bundle")
+    first = shards_of(archive)[0]
+    RecordWriter(archive.publication).write(first.year, first.records, tmp_path / "records")
+    run_pagefind(tmp_path / "records", tmp_path / "bundle")
+    assert stable.stabilise(tmp_path / "bundle")
     once = tree(tmp_path / "bundle")
-    assert search._stabilise(tmp_path / "bundle")
+    assert stable.stabilise(tmp_path / "bundle")
     assert tree(tmp_path / "bundle") == once
     for path in (tmp_path / "bundle" / "filter").glob("*.pf_filter"):
-        name, values = search._read_cbor(path)
+        name, values = stable.read_cbor(path)
         assert [value[0] for value in values] == sorted(value[0] for value in values), name
 
 
 def test_cbor_round_trip() -> None:
     values = (0, 23, 24, 255, 256, 65536, 2**32, -1, -500, "", "达州市", [], [1, ["a", [2, 3]]], {"k": [1]})
     for value in values:
-        encoded = search._cbor_encode(value)
-        assert search._cbor_decode(encoded, 0) == (value, len(encoded))
+        encoded = stable.cbor_encode(value)
+        assert stable.cbor_decode(encoded, 0) == (value, len(encoded))
 
 
 def test_an_unexpected_bundle_is_left_alone(tmp_path: Path) -> None:
@@ -233,19 +279,34 @@ def test_an_unexpected_bundle_is_left_alone(tmp_path: Path) -> None:
     (bundle / "pagefind-entry.json").write_text('{"languages": {"zh": {"hash": "zh_x"}}}', encoding="utf-8")
     (bundle / "pagefind.zh_x.pf_meta").write_bytes(gzip.compress(b"something else"))
     before = tree(bundle)
-    assert not search._stabilise(bundle)
+    assert not stable.stabilise(bundle)
     assert tree(bundle) == before
 
 
-def test_serve_indexes_again_only_when_an_item_changed(archive: Archive, tmp_path: Path) -> None:
-    indexer = SiteIndexer()
-    first = indexer(archive, tmp_path)
-    assert not first.skipped and first.records == 90 and first.bytes > 0
-    assert indexer(archive, tmp_path).skipped
+# ------------------------------------------------------------------ the cache
+
+
+def test_an_edit_indexes_its_own_year_again(archive: Archive, tmp_path: Path, cache: Path) -> None:
+    first = index_site(archive, tmp_path)
+    assert (first.records, first.years, first.indexed) == (90, 2, 2) and first.bytes > 0
+    kept = tree(tmp_path / "pagefind" / "2021")
+    assert index_site(archive, tmp_path).indexed == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left
-    changed = Archive(archive.publication, archive.issues[1:])
-    report = indexer(changed, tmp_path)
-    assert not report.skipped and report.records < 90
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+    newest = archive.issues[-1]
+    edited = dataclasses.replace(newest.items[0], title="达州市召开专项整治推进会（修改后）")
+    changed = Archive(
+        archive.publication, (*archive.issues[:-1], dataclasses.replace(newest, items=(edited,)))
+    )
+    report = index_site(changed, tmp_path)
+    assert (report.years, report.indexed) == (2, 1)
+    assert tree(tmp_path / "pagefind" / "2021") == kept
+    titles = [
+        f["meta"]["title"] for f in fragments(tmp_path / "pagefind") if f["url"].startswith("/2022/01/")
+    ]
+    assert titles == ["达州市召开专项整治推进会（修改后）"]
+    assert len([p for p in cache.iterdir()]) == 2  # the first 2022 bundle is forgotten
 
 
 def test_an_archive_without_published_items_has_no_index(archive: Archive, tmp_path: Path) -> None:
@@ -256,9 +317,9 @@ def test_an_archive_without_published_items_has_no_index(archive: Archive, tmp_p
 
 
 def test_missing_pagefind_is_explained(
-    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Archive, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(index.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(SearchIndexError, match="pagefind\\[extended\\]"):
-        index_site(archive, tmp_path)
-    assert not (tmp_path / "pagefind").exists()
+        index_site(archive, tmp_path / "site")
+    assert not (tmp_path / "site" / "pagefind").exists()

@@ -16,6 +16,8 @@ import pytest
 
 from generator.build import build
 from generator.model import Archive
+from generator.search.index import plan_shards
+from generator.search.records import RecordWriter
 from tests.browser import CHROMIUM, offline_context, served
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
@@ -214,6 +216,30 @@ def test_results_sort_by_date(page: Any, base_url: str) -> None:
     assert dates() == sorted(dates(), reverse=True) and len(dates()) == 10
 
 
+def test_the_years_keep_their_date_order(page: Any, base_url: str, archive: Archive) -> None:
+    """The index is one bundle per year, merged in the browser: newest first runs from 2022
+    into 2021 without the years interleaving, and oldest first is the exact reverse."""
+    place = {
+        record.file.replace("item-", "#item-").removesuffix(".html"): (shard.year, record.order)
+        for shard in plan_shards(archive, RecordWriter(archive.publication))
+        for record in shard.records
+    }
+    page.goto(base_url)
+    total = count_of(search(page, "整治"))
+    orders = {}
+    for direction in ("desc", "asc"):
+        after(page, lambda chosen=direction: page.locator("select[data-jb-sort]").select_option(chosen))
+        while page.locator(".jb-search__more").is_visible():
+            shown = len(hits(page))
+            page.locator(".jb-search__more").click()
+            page.wait_for_function(f"document.querySelectorAll('.jb-hit').length > {shown}")
+        orders[direction] = [place[item_path(hit["href"])] for hit in hits(page)]
+    assert len(orders["desc"]) == total > 20
+    assert {year for year, _ in orders["desc"]} == {2021, 2022}
+    assert orders["desc"] == sorted(orders["desc"], reverse=True)
+    assert orders["asc"] == orders["desc"][::-1]
+
+
 # ------------------------------------------------------------------ keyboard, offline, file://
 
 
@@ -247,8 +273,10 @@ def test_search_loads_only_this_site_and_little_of_it(browser: Any, base_url: st
     assert all(urlsplit(url).hostname == "127.0.0.1" for url in requests)
     files = {unquote(urlsplit(url).path).lstrip("/") for url in requests if "/pagefind/" in url}
     sizes = {name: (site / name).stat().st_size for name in files}
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/wasm.unknown.pagefind"} <= files
-    assert len([name for name in files if name.startswith("pagefind/fragment/")]) == 6  # the 6 hits
+    newest = "pagefind/2022/"
+    assert {f"{newest}pagefind.js", f"{newest}pagefind-worker.js", f"{newest}wasm.unknown.pagefind"} <= files
+    assert not [name for name in files if name.endswith((".js", ".pagefind")) and not name.startswith(newest)]
+    assert len([name for name in files if "/fragment/" in name]) == 6  # the 6 hits
     total = sum(sizes.values())
     print(f"\nfirst query: {len(files)} files, {total} bytes from pagefind/")
     assert total < 250_000, sizes

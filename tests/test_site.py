@@ -232,7 +232,7 @@ def test_every_page_loads_only_the_search_script(site: Path) -> None:
         assert len(re.findall(r"<script\b", html)) == 1, name
         assert "data-jb-search hidden" in html and 'id="jb-search-input"' in html, name
     script = (site / "assets" / "jianbao" / "search.js").read_text(encoding="utf-8")
-    assert 'new URL("pagefind/pagefind.js", siteRoot)' in script
+    assert 'new URL("pagefind/shards.json", siteRoot)' in script
     assert "jianbao serve" in script  # the file:// message
 
 

@@ -12,7 +12,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import threading
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.body import images, parse_body
-from generator.files import source_date, write_atomic
+from generator.files import link_or_copy, source_date, write_atomic
 from generator.model import Archive, Issue, Publication
 from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import ResolvedFonts, resolve_fonts
@@ -72,7 +71,7 @@ class PdfJob:
                 future = self.pending.get(issue.slug)
                 if future is not None:
                     write_atomic(cached, future.result())
-                _link_or_copy(cached, folder / issue.pdf_name)
+                link_or_copy(cached, folder / issue.pdf_name)
                 done += 1
                 progress(done, len(self.issues))
         finally:
@@ -131,12 +130,3 @@ def _issue_key(base: str, publication: Publication, issue: Issue, fonts: Resolve
         [base, data, pictures, when and when.isoformat()], ensure_ascii=False, sort_keys=True
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link when the cache and the output share a file system (no bytes copied)."""
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

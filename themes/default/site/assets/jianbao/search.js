@@ -1,7 +1,7 @@
 /*
  * jianbao 站内检索: the search box in the header (jianbao/search-box.html), on Pagefind's JS API.
  *
- * The index (pagefind/, written by generator/search.py) holds one record per news item, its
+ * The index (pagefind/, written by generator/search/) holds one record per news item, its
  * text with a zero-width space between Chinese characters: one Pagefind "word" per character.
  * A query is cut the same way into segments: "达州市 案卷" -> "达 州 市", "案 卷" (words are
  * separated by spaces; punctuation splits a word too), and each segment is searched as an
@@ -11,7 +11,16 @@
  * counting more) then puts them in order of relevance. A record's URL (2021/06/item-3.html)
  * names the item's place on its issue page (2021/06/#item-3).
  *
- * Everything is loaded from this site: pagefind/pagefind.js, its worker and its index files.
+ * The index is one Pagefind bundle per year (pagefind/2021/ …), listed newest first in
+ * pagefind/shards.json. The newest year's pagefind.js is loaded and the other years are merged
+ * into it, twice: once for relevance, and once for the date order. Pagefind sorts merged
+ * results by score, and a sort scores each result by its place in its own year's date order,
+ * so the years would interleave: the dated searcher weights each year's scores by a power of
+ * shards.json's weight_base (larger than any place), one power more per year, newest highest.
+ * (Place 0 would stay 0 in every year: each year's first page is a sort anchor that is never a
+ * hit, themes/default/site/jianbao/search-sort-anchor.html.) Oldest first is that list reversed.
+ *
+ * Everything is loaded from this site: pagefind/…/pagefind.js, its worker and its index files.
  * A classic script (not a module), so that it runs from file:// too and can say that the
  * search needs a web server there.
  */
@@ -31,12 +40,13 @@
     empty: "请输入要检索的字词、地名或短语，或选择筛选条件。",
   };
   var PAGE_SIZE = 10;
-  /* The ordinary search costs several times the exact ones (on a decade of issues, seconds for
-     the commonest characters): it runs only after exact searches this quick (ms). */
+  /* Searches after the exact ones run only when those were this quick (ms): the ordinary search
+     that ranks the hits costs several times an exact one (on a decade of issues, seconds for
+     the commonest characters), and so does a search for every character of the query alone. */
   var QUICK = { rank: 150, approximate: 400 };
   var EXCERPT = 76; /* characters of body text around the first match */
   /* One search "word": a run of Latin letters and digits, or any other single character; the
-     same expression as _TOKEN in generator/search.py. */
+     same expression as _TOKEN in generator/search/records.py. */
   var TOKEN = /[0-9A-Za-z\u00C0-\u024F]+|\S/gu;
   var SEPARATOR = /[^\p{L}\p{N}\p{M}]+/u;
   var RECORD_URL = /^\/?(.*\/)(item-\d+)\.html$/;
@@ -51,7 +61,7 @@
   var filters = Array.prototype.slice.call(box.querySelectorAll("[data-jb-filter]"));
   var sort = box.querySelector("[data-jb-sort]");
 
-  var pagefind = null; /* a promise of the Pagefind module */
+  var pagefind = null; /* a promise of the searchers (loadPagefind) */
   var generation = 0; /* the latest search; older ones drop their results */
   var timer = 0;
   var hits = []; /* the current results, not yet all loaded */
@@ -60,21 +70,65 @@
 
   box.hidden = false;
 
+  /* A promise of the two searchers: { dated: newest first, ranked: by relevance }. */
   function loadPagefind() {
     if (location.protocol === "file:") {
       return Promise.reject(new Error("file"));
     }
     if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
-        return module.options({ baseUrl: "/" }).then(function () {
-          return module;
+      pagefind = fetch(new URL("pagefind/shards.json", siteRoot).href)
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("no index");
+          }
+          return response.json();
+        })
+        .then(function (manifest) {
+          var bundles = manifest.years.map(function (year) {
+            return new URL("pagefind/" + year + "/", siteRoot).pathname;
+          });
+          var byDate = bundles.map(function (bundle, newer) {
+            return Math.pow(manifest.weight_base, bundles.length - 1 - newer);
+          });
+          var even = bundles.map(function () {
+            return 1;
+          });
+          return import(new URL(bundles[0] + "pagefind.js", siteRoot).href).then(function (module) {
+            return Promise.all([searcher(module, bundles, byDate), searcher(module, bundles, even)]);
+          });
+        })
+        .then(function (both) {
+          return { dated: both[0], ranked: both[1] };
         });
-      });
       pagefind.catch(function () {
         pagefind = null; /* try again on the next search */
       });
     }
     return pagefind;
+  }
+
+  /* The newest year's bundle with the other years merged in, each year's scores times its weight. */
+  function searcher(module, bundles, weights) {
+    var instance = module.createInstance({ basePath: bundles[0] });
+    return instance.options({ baseUrl: "/", indexWeight: weights[0] }).then(function () {
+      return Promise.all(
+        bundles.slice(1).map(function (bundle, older) {
+          return instance.mergeIndex(bundle, { baseUrl: "/", indexWeight: weights[older + 1] });
+        })
+      ).then(function () {
+        return instance;
+      });
+    });
+  }
+
+  /* Results newest first ("desc") or oldest first ("asc"), with the filters chosen. */
+  function dated(searchers, term, chosen, direction) {
+    return searchers.dated.search(term, { filters: chosen, sort: { date: "desc" } }).then(function (answer) {
+      if (direction === "asc") {
+        answer.results = answer.results.slice().reverse();
+      }
+      return answer;
+    });
   }
 
   /* "达州市 案卷" -> ["达 州 市", "案 卷"]; "执法“寻租”" -> ["执 法", "寻 租"]. */
@@ -150,51 +204,73 @@
     }
     say(MESSAGES.loading, "");
     var relevance = !sort.value && segments.length > 0;
-    var options = { filters: chosen, sort: { date: sort.value || "desc" } };
-    var module = null;
-    var started = 0;
+    var direction = sort.value || "desc";
+    var searchers = null;
+    var spent = 0; /* ms spent searching so far (Pagefind's timings), not loading the index */
     var approximate = false;
     var ranked = false;
+
+    /* The hits that have every one of `phrases` (null: all items), with the filters chosen,
+       newest or oldest first. */
+    function exactly(phrases) {
+      return Promise.all(
+        phrases.map(function (phrase) {
+          return dated(searchers, phrase === null ? null : '"' + phrase + '"', chosen, direction);
+        })
+      ).then(function (answers) {
+        answers.forEach(function (answer) {
+          (answer.timings || []).forEach(function (timing) {
+            spent += timing && typeof timing.search === "number" ? timing.search : 0;
+          });
+        });
+        return intersect(answers);
+      });
+    }
+
     loadPagefind()
       .then(function (loaded) {
-        module = loaded;
-        started = performance.now();
-        if (!segments.length) {
-          return Promise.all([module.search(null, options)]);
-        }
-        return Promise.all(
-          segments.map(function (segment) {
-            return module.search('"' + segment + '"', options);
-          })
-        );
+        searchers = loaded;
+        return exactly(segments.length ? segments : [null]);
       })
-      .then(function (answers) {
-        var found = intersect(answers);
-        var spent = answers.reduce(function (sum, answer) {
-          var timing = answer.timings && answer.timings[0];
-          return sum + (timing && typeof timing.search === "number" ? timing.search : performance.now() - started);
-        }, 0); /* time spent searching, not loading the index */
-        var rank = relevance && found.length > 1 && spent <= QUICK.rank;
-        var widen = !found.length && spent <= QUICK.approximate;
-        if (mine !== generation || !segments.length || !(rank || widen)) {
+      .then(function (found) {
+        if (mine !== generation || found.length || !segments.length || spent > QUICK.approximate) {
           return found;
         }
-        /* Quick enough for the ordinary search: it ranks the hits, and when there are none
-           it finds the items that have all the characters, in any order (punctuation breaks
-           a phrase in the index: "执法寻租" is not in "执法“寻租”"). */
-        return module.search(segments.join(" "), relevance ? { filters: chosen } : options).then(function (answer) {
-          if (!found.length) {
-            approximate = answer.results.length > 0;
-            return answer.results;
-          }
-          ranked = true;
-          var exact = new Set(
-            found.map(function (result) {
-              return result.id;
+        /* No item has the words as written: the items that have all their characters, in any
+           order (punctuation breaks a phrase in the index: "执法寻租" is not in "执法“寻租”"). */
+        var characters = [];
+        segments.forEach(function (segment) {
+          segment.split(" ").forEach(function (character) {
+            if (characters.indexOf(character) < 0) {
+              characters.push(character);
+            }
+          });
+        });
+        return exactly(characters).then(function (wider) {
+          approximate = wider.length > 0;
+          return wider;
+        });
+      })
+      .then(function (found) {
+        if (mine !== generation || !relevance || found.length < 2 || spent > QUICK.rank) {
+          return found;
+        }
+        /* Quick enough for the ordinary search, which scores every position (the headline
+           counting more): it puts the hits in order of relevance. It is never the judge of what
+           matches: a character missing from a year's index is left out of that year's search. */
+        return searchers.ranked.search(segments.join(" "), { filters: chosen }).then(function (answer) {
+          var last = answer.results.length;
+          var order = new Map(
+            answer.results.map(function (result, place) {
+              return [result.id, place];
             })
           );
-          return answer.results.filter(function (result) {
-            return exact.has(result.id);
+          function place(result) {
+            return order.has(result.id) ? order.get(result.id) : last;
+          }
+          ranked = true;
+          return found.slice().sort(function (a, b) {
+            return place(a) - place(b);
           });
         });
       })
