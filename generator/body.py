@@ -13,6 +13,7 @@ Inlines: text{text} strong{inlines} emph{inlines} code{text} link{href, inlines}
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
@@ -51,7 +52,15 @@ def _parser() -> tuple[markdown.Markdown, _KeepTree]:
     return md, keeper
 
 
-@lru_cache(maxsize=65536)
+_parsed: dict[bytes, tuple[Block, ...]] = {}
+"""Every body parsed in this run, by the SHA-1 of its text: validation and the three back ends
+parse the same bodies, and `body_cache` keeps them from one run to the next."""
+
+
+def parsed_bodies() -> dict[bytes, tuple[Block, ...]]:
+    return _parsed
+
+
 def _parse(text: str) -> tuple[Block, ...]:
     if not text.strip():  # Markdown returns early on blank text, before any tree processor
         return ()
@@ -65,8 +74,12 @@ def _parse(text: str) -> tuple[Block, ...]:
 
 
 def parse_body(text: str) -> list[Block]:
-    """The blocks of a Markdown body (cached: both back ends parse the same text)."""
-    return list(_parse(text))
+    """The blocks of a Markdown body (parsed once per run, or kept from an earlier run)."""
+    key = hashlib.sha1(text.encode("utf-8")).digest()
+    blocks = _parsed.get(key)
+    if blocks is None:
+        blocks = _parsed[key] = _parse(text)
+    return list(blocks)
 
 
 def plain_text(blocks: list[Block]) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.body_cache import keep_bodies, recall_bodies
 from generator.config import load_publication
 from generator.load import find_issue_files, load_issue
 from generator.lock import LockEntry, check_locked, read_lock
@@ -33,6 +35,7 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
     if publication is None:
         return LoadResult(None, problems, 1)
     sources = find_issue_files(publication.content_dir, problems)
+    recalled = recall_bodies(publication.root)
     issues = []
     for source in sources:
         issue = load_issue(source, publication, problems)
@@ -40,6 +43,7 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
             check_issue_text(issue, publication, problems)
             check_images(issue, publication, problems)
             issues.append(issue)
+    keep_bodies(publication.root, _bodies(issues), recalled)
     check_sequence(issues, problems)
     issues = assign_totals(issues, problems)
     locked = read_lock(publication.content_dir, problems)
@@ -48,6 +52,14 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
     issues.sort(key=lambda issue: issue.sort_key)
     archive = None if problems.errors else Archive(publication, tuple(issues))
     return LoadResult(archive, problems, 1 + len(sources))
+
+
+def _bodies(issues: list[Issue]) -> Iterator[str]:
+    for issue in issues:
+        if issue.note:
+            yield issue.note
+        for item in issue.items:
+            yield item.body
 
 
 def _with_correction(issue: Issue, entry: LockEntry | None) -> Issue:
