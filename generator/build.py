@@ -40,6 +40,13 @@ class BuildReport:
     issues: int = 0
     pdfs: int = 0
     pdfs_rendered: int = 0
+    pages: int = 0
+    pages_carried_over: int = 0
+    """Pages copied from the last build because nothing they show changed."""
+    search_items: int = 0
+    search_years: int = 0
+    search_years_indexed: int = 0
+    """Years Pagefind indexed in this build; the others came from the cache."""
     phases: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -61,6 +68,7 @@ def build(
 ) -> BuildReport:
     from generator.search import index_site
     from generator.site import build_site  # the web back end; imported only when building a site
+    from generator.site.incremental import PageMemory
 
     progress = progress or Silent()
     out_dir = out_dir.resolve()
@@ -69,6 +77,8 @@ def build(
     staging.mkdir(parents=True)
     issues = archive.visible(include_drafts)
     report = BuildReport(issues=len(issues))
+    root = archive.publication.root
+    memory = PageMemory.recall(root, out_dir)
     job = None
     try:
         if with_pdf:
@@ -76,10 +86,13 @@ def build(
                 job = start_pdfs(archive, issues)
         progress.phase("生成网页")
         with report.timed("网页"):
-            build_site(archive, staging, include_drafts=include_drafts)
+            site = build_site(archive, staging, include_drafts=include_drafts, memory=memory)
+        report.pages, report.pages_carried_over = site.pages, site.carried_over
         progress.phase("建立检索索引")
         with report.timed("检索索引"):
-            index_site(archive, staging)  # published items only, even when drafts are built
+            index = index_site(archive, staging)  # published items only, even when drafts are built
+        report.search_items, report.search_years = index.records, index.years
+        report.search_years_indexed = index.indexed
         if job is not None:
             progress.phase("排版 PDF")
             with report.timed("PDF（等待）"):
@@ -87,6 +100,7 @@ def build(
             report.pdfs = len(issues)
         with report.timed("替换输出"):
             swap_in(staging, out_dir)
+        memory.remember(root, out_dir, site.fingerprints)
     except BaseException:
         remove(staging)
         raise

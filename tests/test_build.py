@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import make_project, run_cli
+from tests.conftest import load_archive, make_project, run_cli
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -105,3 +105,63 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     for project in (first, second):
         assert run_cli(project, "build").exit_code == 0
     assert tree_digest(first / "site") == tree_digest(second / "site")
+
+
+def test_a_build_after_typst_ran_in_the_same_process_finishes(project: Path) -> None:
+    """Typst's compiler starts native threads; a process forked after that would wait forever
+    on them. The PDF workers are then spawned instead (jianbao serve renders, then builds)."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from generator.build import build\n"
+        "from generator.pdf.render import PdfRenderer\n"
+        "from generator.project import load_project\n"
+        "archive = load_project(Path(sys.argv[1]) / 'site_config.yml').archive\n"
+        "PdfRenderer(archive.publication).render(archive.issues[0])\n"
+        "print(build(archive, Path(sys.argv[1]) / 'site').pdfs_rendered)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(project)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(list((project / "content").rglob("*.yml")))
+    assert len(list((project / "site" / "pdf").glob("*.pdf"))) == int(result.stdout)
+
+
+def test_a_rebuild_renders_only_what_changed_and_matches_a_full_build(tmp_path: Path) -> None:
+    """Pages whose fingerprint is unchanged are carried over from the last build; the result is
+    the same, byte for byte, as a full build of the same content into a new folder."""
+    from generator.build import build
+
+    project = make_project(tmp_path / "project")
+    config = project / "site_config.yml"
+    site = project / "site"
+    first = build(load_archive(config), site, with_pdf=False)
+    assert first.pages > 10 and first.pages_carried_over == 0
+
+    unchanged = build(load_archive(config), site, with_pdf=False)
+    assert unchanged.pages_carried_over == unchanged.pages
+
+    issue = project / "content" / "2021" / "02.yml"
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace("明确调研重点", "明确调研重点、方法", 1), encoding="utf-8"
+    )
+    edited = build(load_archive(config), site, with_pdf=False)
+    assert 0 < edited.pages - edited.pages_carried_over < edited.pages // 2
+    full = build(load_archive(config), tmp_path / "full", with_pdf=False)
+    assert full.pages_carried_over == 0
+    assert tree_digest(site) == tree_digest(tmp_path / "full")
+    assert "明确调研重点、方法" in (site / "2021" / "02" / "index.html").read_text(encoding="utf-8")
+
+    build(load_archive(config), site, with_pdf=False)  # the memory was of tmp_path/full
+    newer = project / "content" / "2021" / "03.yml"
+    text = (
+        issue.read_text(encoding="utf-8")
+        .replace("2021-06-04", "2021-06-11")
+        .replace("number: 2", "number: 3")
+    )
+    newer.write_text(text.replace("6月2日", "6月9日"), encoding="utf-8")
+    grown = build(load_archive(config), site, with_pdf=False)
+    assert 0 < grown.pages - grown.pages_carried_over < grown.pages
+    assert (site / "2021" / "03" / "index.html").is_file()
+    build(load_archive(config), tmp_path / "full", with_pdf=False)
+    assert tree_digest(site) == tree_digest(tmp_path / "full")

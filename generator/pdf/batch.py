@@ -40,9 +40,11 @@ def _start_worker(publication: Publication) -> None:
     _worker_renderer = PdfRenderer(publication)
 
 
-def _render_in_worker(issue: Issue) -> bytes:
+def _render_in_worker(issue: Issue, target: Path) -> None:
+    """Render straight into the cache: PDFs never travel back through the pool's pipe, and the
+    main process never holds them (a thousand issues are 400 MB of PDF)."""
     assert _worker_renderer is not None
-    return _worker_renderer.render(issue)
+    write_atomic(target, _worker_renderer.render(issue))
 
 
 @dataclass
@@ -53,7 +55,7 @@ class PdfJob:
     issues: list[Issue]
     keys: dict[str, str]
     cache: Path
-    pending: dict[str, Future[bytes]]
+    pending: dict[str, Future[None]]
     pool: ProcessPoolExecutor | None
 
     @property
@@ -66,12 +68,10 @@ class PdfJob:
         done = 0
         try:
             for issue in self.issues:
-                key = self.keys[issue.slug]
-                cached = self.cache / f"{key}.pdf"
                 future = self.pending.get(issue.slug)
                 if future is not None:
-                    write_atomic(cached, future.result())
-                link_or_copy(cached, folder / issue.pdf_name)
+                    future.result()  # raises what the worker raised
+                link_or_copy(self.cache / f"{self.keys[issue.slug]}.pdf", folder / issue.pdf_name)
                 done += 1
                 progress(done, len(self.issues))
         finally:
@@ -94,16 +94,28 @@ def start_pdfs(archive: Archive, issues: list[Issue], workers: int | None = None
     keys = {issue.slug: _issue_key(base, publication, issue, fonts) for issue in issues}
     missing = [issue for issue in issues if not (cache / f"{keys[issue.slug]}.pdf").is_file()]
     pool = None
-    pending: dict[str, Future[bytes]] = {}
+    pending: dict[str, Future[None]] = {}
     if missing:
         count = workers or max(1, min(len(missing), os.cpu_count() or 1))
-        # fork is cheapest, but not safe once threads run (jianbao serve's live-reload server).
-        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+        # fork is cheapest, but not safe once other threads run: jianbao serve's live-reload
+        # server, or the native threads of a Typst compiler already used in this process.
+        context = multiprocessing.get_context("fork" if _threads() == 1 else "spawn")
         pool = ProcessPoolExecutor(
             max_workers=count, mp_context=context, initializer=_start_worker, initargs=(publication,)
         )
-        pending = {issue.slug: pool.submit(_render_in_worker, issue) for issue in missing}
+        pending = {
+            issue.slug: pool.submit(_render_in_worker, issue, cache / f"{keys[issue.slug]}.pdf")
+            for issue in missing
+        }
     return PdfJob(archive, issues, keys, cache, pending, pool)
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Linux); Python's own elsewhere."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _environment_key(publication: Publication, fonts: ResolvedFonts) -> str:

@@ -2,7 +2,8 @@
 
 MkDocs empties its site_dir before building, and the caller writes PDFs into out_dir/pdf/, so
 MkDocs builds into a hidden staging folder inside out_dir (same file system) and the result is
-moved into place entry by entry; whatever else is in out_dir (pdf/) stays.
+moved into place entry by entry; whatever else is in out_dir (pdf/) stays. Given the last build
+of the same site, unchanged pages are carried over from it (`incremental`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -21,13 +23,28 @@ from mkdocs.exceptions import Abort
 from generator.model import Archive
 from generator.problems import UserError
 from generator.site.content import site_content
-from generator.site.mkdocs_config import mkdocs_config
+from generator.site.incremental import PageMemory, dirty_build_allowed
+from generator.site.mkdocs_config import mkdocs_config, site_theme_dirs
 from generator.site.plugin import JianbaoPlugin
 
 
-def build_site(archive: Archive, out_dir: Path, *, include_drafts: bool) -> None:
-    """Write every page, the feed, the 404 page, media/ and the theme's assets into out_dir."""
+@dataclass(frozen=True)
+class SiteReport:
+    pages: int
+    carried_over: int
+    """Pages copied from the last build instead of rendered (`incremental`)."""
+    fingerprints: dict[str, str]
+    """Every page's fingerprint, for the next build (`PageMemory.remember`)."""
+
+
+def build_site(
+    archive: Archive, out_dir: Path, *, include_drafts: bool, memory: PageMemory | None = None
+) -> SiteReport:
+    """Write every page, the feed, the 404 page, media/ and the theme's assets into out_dir.
+
+    With `memory` (the last build of the same site), unchanged pages are copied from it."""
     content = site_content(archive, include_drafts)
+    memory = memory or PageMemory()
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jianbao-site-", dir=out_dir))
     try:
@@ -35,13 +52,15 @@ def build_site(archive: Archive, out_dir: Path, *, include_drafts: bool) -> None
         with tempfile.TemporaryDirectory(prefix="jianbao-mkdocs-") as scratch:
             docs_dir = Path(scratch) / "docs"
             docs_dir.mkdir()
-            with quiet_mkdocs():
+            with quiet_mkdocs(), dirty_build_allowed():
                 config = mkdocs_config(archive.publication, content, docs_dir=docs_dir, site_dir=staging)
-                config.plugins["jianbao"] = JianbaoPlugin(content)
-                mkdocs_build(config)
+                plugin = JianbaoPlugin(content, site_theme_dirs(archive.publication), memory)
+                config.plugins["jianbao"] = plugin
+                mkdocs_build(config, dirty=memory.site is not None)
         move_into(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return SiteReport(len(content.pages), plugin.carried_over, plugin.fingerprints)
 
 
 class SiteBuildError(UserError):

@@ -2,7 +2,9 @@
 
 Pages are `File.generated` with an empty Markdown body: MkDocs gives them URLs, navigation and
 the theme's layout, and each page's data reaches its template as `page.meta.jianbao`. Nothing is
-written to a docs folder, so nothing stale can linger between builds.
+written to a docs folder, so nothing stale can linger between builds. Given the last build of
+the same site (`PageMemory`), pages whose fingerprint did not change are carried over instead of
+rendered again (`incremental`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
 from generator.site.content import SiteContent
+from generator.site.incremental import PageMemory, UnchangedPage, copy_previous, environment_key, page_key
 from generator.site.urls import SiteUrls, page_file
 
 _UNUSED_THEME_ASSETS = ("assets/javascripts/", "assets/images/favicon.png")
@@ -33,21 +36,45 @@ list would be empty on most pages."""
 
 
 class JianbaoPlugin(BasePlugin):
-    def __init__(self, content: SiteContent) -> None:
+    def __init__(
+        self, content: SiteContent, theme_dirs: list[Path], memory: PageMemory | None = None
+    ) -> None:
         super().__init__()
         self.content = content
         self.pages = {page_file(page.url): page for page in content.pages}
+        self.theme_dirs = theme_dirs
+        self.memory = memory or PageMemory()
+        self.fingerprints: dict[str, str] = {}
+        """Every page's fingerprint in this build, for the next one."""
+        self.carried_over = 0
+        """Pages taken from the last build instead of rendered."""
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for file in list(files):
             if _is_unused_theme_asset(file):
                 files.remove(file)
+        environment = environment_key(config, self.theme_dirs)
         for source in sorted(self.pages):
-            files.append(File.generated(config, source, content=""))
+            fingerprint = self.fingerprints[source] = page_key(environment, self.pages[source])
+            page = File.generated(config, source, content="")
+            if self.memory.fingerprints.get(source) == fingerprint and self._carry_over(page, config):
+                page = UnchangedPage.generated(config, source, content="")
+                self.carried_over += 1
+            files.append(page)
         files.append(File.generated(config, SiteUrls.FEED, content=self.content.feed))
         for site_path, path in self.content.media:
-            files.append(File.generated(config, site_path, abs_src_path=str(path)))
+            media = File.generated(config, site_path, abs_src_path=str(path))
+            self._carry_over(media, config)  # copied only if unchanged (MkDocs compares times)
+            files.append(media)
+        for file in files:
+            if file.src_dir is not None:  # the theme's assets: copied again only when newer
+                self._carry_over(file, config)
         return files
+
+    def _carry_over(self, file: File, config: MkDocsConfig) -> bool:
+        """Copy what the last build wrote for `file` into this one; False if it wrote nothing."""
+        previous = self.memory.site
+        return previous is not None and copy_previous(previous, file, Path(config.site_dir))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Autoescape jianbao's own templates (everything under `jianbao/` in the theme).
@@ -63,6 +90,12 @@ class JianbaoPlugin(BasePlugin):
             return bool(inherited(name) if callable(inherited) else inherited)
 
         env.autoescape = autoescape
+        # The sitemap's <lastmod>: the content's date, never the build's. Set here, for every
+        # page: a page carried over from the last build is never read, but is in the sitemap.
+        for file in files.documentation_pages():
+            site_page = self.pages.get(file.src_uri)
+            if file.page is not None and site_page is not None and site_page.updated is not None:
+                file.page.update_date = site_page.updated.isoformat()
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -74,9 +107,6 @@ class JianbaoPlugin(BasePlugin):
                 hide=list(HIDDEN_SIDEBARS),
                 jianbao=site_page.data,
             )
-            if site_page.updated is not None:
-                # The sitemap's <lastmod>: the content's date, never the build's.
-                page.update_date = site_page.updated.isoformat()
         return markdown
 
 

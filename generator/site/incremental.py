@@ -1,0 +1,116 @@
+"""Pages that did not change are not rendered again: MkDocs' dirty build, driven by fingerprints.
+
+A page's HTML depends on its own data (`SitePage`: URL, template, title, date, data), on what
+every page shows (the MkDocs configuration: site name, navigation, `extra`), on the theme's
+files and on the code and versions that render it (jianbao's site package, MkDocs, Material).
+The fingerprint of each page is kept in `.jianbao-cache/pages.json` with the folder the site
+went to. The next build into the same folder starts from a copy of the files it is about to
+write (copied, never linked: MkDocs writes files in place, and the previous site must stay
+whole until the new one is swapped in) and renders only the pages whose fingerprint changed.
+Tests compare such a build with a full one, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from generator.files import write_atomic
+from generator.site.views import SitePage
+
+MEMORY_FILE = ".jianbao-cache/pages.json"
+_SITE_CODE = Path(__file__).parent
+_UNCHANGING_OPTIONS = ("docs_dir", "site_dir", "config_file_path", "plugins")
+"""Configuration that differs from build to build (scratch folders) or is not rendered."""
+
+
+class UnchangedPage(File):
+    """A generated page whose HTML from the last build is still right: MkDocs skips it in a
+    dirty build (it asks `is_modified`)."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+@dataclass
+class PageMemory:
+    """What the last build of one site folder looked like."""
+
+    site: Path | None = None
+    """The folder the last build went to (None: nothing to build on)."""
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    """By page source (`2021/06/index.md`)."""
+
+    @classmethod
+    def recall(cls, root: Path, site: Path) -> PageMemory:
+        """The last build's fingerprints, if it went to `site` and `site` is still there."""
+        try:
+            stored = json.loads((root / MEMORY_FILE).read_text(encoding="utf-8"))
+            if stored["site"] == str(site.resolve()) and site.is_dir():
+                return cls(site.resolve(), dict(stored["fingerprints"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cls()
+
+    def remember(self, root: Path, site: Path, fingerprints: dict[str, str]) -> None:
+        path = root / MEMORY_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stored = {"site": str(site.resolve()), "fingerprints": dict(sorted(fingerprints.items()))}
+        write_atomic(path, json.dumps(stored, ensure_ascii=False))
+
+
+def environment_key(config: MkDocsConfig, theme_dirs: Iterable[Path]) -> str:
+    """Everything every page depends on besides its own data."""
+    digest = hashlib.sha256()
+    for package in ("mkdocs", "mkdocs-material", "jinja2", "markupsafe"):
+        digest.update(f"{package} {version(package)}\0".encode())
+    options = {key: value for key, value in config.items() if key not in _UNCHANGING_OPTIONS}
+    digest.update(repr(sorted(options.items(), key=lambda option: option[0])).encode())
+    for folder in [_SITE_CODE, *theme_dirs]:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(environment: str, page: SitePage) -> str:
+    return hashlib.sha256(f"{environment}\0{page!r}".encode()).hexdigest()
+
+
+def copy_previous(previous: Path, file: File, site_dir: Path) -> bool:
+    """Copy the last build's version of `file` into the new site; False if there is none."""
+    source = previous / file.dest_uri
+    if not source.is_file():
+        return False
+    target = site_dir / file.dest_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return True
+
+
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+@contextmanager
+def dirty_build_allowed() -> Iterator[None]:
+    """MkDocs warns that a dirty build may leave navigation stale; here the fingerprints cover
+    the navigation, so the warning is not for jianbao's users."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _NoDirtyWarning()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
