@@ -16,14 +16,16 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
+from mkdocs.theme import Theme
 
 from generator.files import write_atomic
 from generator.site.views import SitePage
@@ -75,12 +77,35 @@ def environment_key(config: MkDocsConfig, theme_dirs: Iterable[Path]) -> str:
     for package in ("mkdocs", "mkdocs-material", "jinja2", "markupsafe"):
         digest.update(f"{package} {version(package)}\0".encode())
     options = {key: value for key, value in config.items() if key not in _UNCHANGING_OPTIONS}
-    digest.update(repr(sorted(options.items(), key=lambda option: option[0])).encode())
+    digest.update(json.dumps(_canonical(options), ensure_ascii=False).encode())
     for folder in [_SITE_CODE, *theme_dirs]:
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """`value` as JSON data that is the same in every run: sets sorted (their order changes with
+    Python's string hashing from one process to the next); the theme by its folders, templates
+    and options. Anything else is refused, so that nothing unstable slips into a fingerprint."""
+    if isinstance(value, Theme):
+        return {
+            "dirs": value.dirs,
+            "static_templates": _canonical(value.static_templates),
+            "options": _canonical(dict(value.items())),
+        }
+    if isinstance(value, Mapping):
+        return {str(key): _canonical(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(item) for item in value), key=repr)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if type(value).__name__ == "Locale":  # the theme's language (MkDocs' stub or Babel's)
+        return str(value)
+    raise TypeError(f"{type(value).__name__} in the MkDocs configuration: say how to fingerprint it")
 
 
 def page_key(environment: str, page: SitePage) -> str:
