@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
 from generator.site.content import SiteContent
-from generator.site.incremental import PageMemory, UnchangedPage, copy_previous, environment_key, page_key
+from generator.site.incremental import Carrier, PageMemory, UnchangedPage, environment_key, page_key
 from generator.site.urls import SiteUrls, page_file
 
 _UNUSED_THEME_ASSETS = ("assets/javascripts/", "assets/images/favicon.png")
@@ -54,27 +54,28 @@ class JianbaoPlugin(BasePlugin):
             if _is_unused_theme_asset(file):
                 files.remove(file)
         environment = environment_key(config, self.theme_dirs)
+        previous = self.memory.site
+        carrier = Carrier(previous, Path(config.site_dir)) if previous is not None else None
         for source in sorted(self.pages):
             fingerprint = self.fingerprints[source] = page_key(environment, self.pages[source])
             page = File.generated(config, source, content="")
-            if self.memory.fingerprints.get(source) == fingerprint and self._carry_over(page, config):
+            if (
+                self.memory.fingerprints.get(source) == fingerprint
+                and carrier
+                and carrier.carry(page, link=True)
+            ):
                 page = UnchangedPage.generated(config, source, content="")
                 self.carried_over += 1
             files.append(page)
         files.append(File.generated(config, SiteUrls.FEED, content=self.content.feed))
         for site_path, path in self.content.media:
-            media = File.generated(config, site_path, abs_src_path=str(path))
-            self._carry_over(media, config)  # copied only if unchanged (MkDocs compares times)
-            files.append(media)
-        for file in files:
-            if file.src_dir is not None:  # the theme's assets: copied again only when newer
-                self._carry_over(file, config)
+            files.append(File.generated(config, site_path, abs_src_path=str(path)))
+        if carrier is not None:
+            # Media and the theme's assets: MkDocs copies them again only when newer.
+            for file in files:
+                if not file.is_documentation_page() and file.abs_src_path is not None:
+                    carrier.carry(file)
         return files
-
-    def _carry_over(self, file: File, config: MkDocsConfig) -> bool:
-        """Copy what the last build wrote for `file` into this one; False if it wrote nothing."""
-        previous = self.memory.site
-        return previous is not None and copy_previous(previous, file, Path(config.site_dir))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         """Autoescape jianbao's own templates (everything under `jianbao/` in the theme).
