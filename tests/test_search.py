@@ -288,7 +288,7 @@ def test_an_unexpected_bundle_is_left_alone(tmp_path: Path) -> None:
 
 def test_an_edit_indexes_its_own_year_again(archive: Archive, tmp_path: Path, cache: Path) -> None:
     first = index_site(archive, tmp_path)
-    assert (first.records, first.years, first.indexed) == (90, 2, 2) and first.bytes > 0
+    assert (first.records, first.years, first.indexed) == (90, 2, 2)
     kept = tree(tmp_path / "pagefind" / "2021")
     assert index_site(archive, tmp_path).indexed == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left

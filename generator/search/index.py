@@ -64,7 +64,6 @@ class IndexReport:
     indexed: int
     """Years Pagefind indexed in this run; the others came from the cache."""
     seconds: float
-    bytes: int
 
 
 def plan_shards(archive: Archive, writer: RecordWriter) -> list[Shard]:
@@ -112,7 +111,6 @@ def index_site(archive: Archive, site_dir: Path, workers: int | None = None) -> 
         years=len(shards),
         indexed=len(missing),
         seconds=time.perf_counter() - start,
-        bytes=_size(target),
     )
 
 
@@ -183,7 +181,3 @@ def _pagefind_version() -> str:
         return version("pagefind_bin_extended")
     except PackageNotFoundError:
         return ""
-
-
-def _size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
