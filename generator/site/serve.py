@@ -16,6 +16,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from generator.model import Archive
 from generator.site.build import build_site
+from generator.site.incremental import PageMemory
 
 AfterBuild = Callable[[Archive, Path], None]
 
@@ -36,10 +37,13 @@ def serve_site(
     `watch`. `after_build(archive, site_dir)` runs after each build, e.g. to index the search
     and write the PDFs.
     """
-    site_dir = Path(tempfile.mkdtemp(prefix="jianbao-serve-"))
+    site_dir = Path(tempfile.mkdtemp(prefix="jianbao-serve-")).resolve()
+    memory = PageMemory()  # of the last build: unchanged pages are not rendered again
 
     def build(archive: Archive) -> None:
-        build_site(archive, site_dir, include_drafts=include_drafts)
+        nonlocal memory
+        report = build_site(archive, site_dir, include_drafts=include_drafts, memory=memory)
+        memory = PageMemory(site_dir, report.fingerprints)
         if after_build is not None:
             after_build(archive, site_dir)
 
