@@ -88,9 +88,13 @@ def test_ctrl_c_during_a_build_leaves_the_previous_site(project: Path) -> None:
         stderr=subprocess.PIPE,
         env={**os.environ, "CI": "1"},
     )
+    # Interrupt once the workers have rendered a first new PDF: 26 more are still to come.
+    cache = project / ".jianbao-cache" / "pdf"
+    rendered = len(list(cache.glob("*.pdf")))
     deadline = time.monotonic() + 60
-    while not (project / ".site.building" / "pdf").exists() and time.monotonic() < deadline:
+    while len(list(cache.glob("*.pdf"))) == rendered and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert (project / ".site.building").exists()
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode != 0
