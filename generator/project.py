@@ -9,12 +9,13 @@ from pathlib import Path
 
 from generator.body_cache import keep_bodies, recall_bodies
 from generator.config import load_publication
-from generator.load import find_issue_files, load_issue
+from generator.issue_cache import IssueReader
+from generator.load import find_issue_files
 from generator.lock import LockEntry, check_locked, read_lock
 from generator.model import Archive, Correction, Issue
 from generator.numbering import assign_totals
 from generator.problems import Problems
-from generator.validate import check_images, check_issue_text, check_sequence
+from generator.validate import check_images, check_sequence
 
 
 @dataclass
@@ -35,14 +36,15 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
     if publication is None:
         return LoadResult(None, problems, 1)
     sources = find_issue_files(publication.content_dir, problems)
+    reader = IssueReader(publication, config_path)
     recalled = recall_bodies(publication.root)
     issues = []
     for source in sources:
-        issue = load_issue(source, publication, problems)
+        issue = reader.read(source, problems)
         if issue is not None:
-            check_issue_text(issue, publication, problems)
             check_images(issue, publication, problems)
             issues.append(issue)
+    reader.keep()
     keep_bodies(publication.root, _bodies(issues), recalled)
     check_sequence(issues, problems)
     issues = assign_totals(issues, problems)

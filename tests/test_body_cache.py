@@ -58,9 +58,10 @@ def test_a_cache_from_another_parser_or_broken_is_ignored(tmp_path: Path) -> Non
     cache = project / CACHE_FILE
     stored = pickle.loads(cache.read_bytes())
     poisoned = {
-        key: ({"type": "paragraph", "inlines": [{"type": "text", "text": "旧"}]},) for key in stored["trees"]
+        key: ({"type": "paragraph", "inlines": [{"type": "text", "text": "旧"}]},)
+        for key in stored["entries"]
     }
-    cache.write_bytes(pickle.dumps({"parser": "an older body.py", "trees": poisoned}))
+    cache.write_bytes(pickle.dumps({"version": "an older jianbao", "entries": poisoned}))
     body.parsed_bodies().clear()
     assert recall_bodies(project) == set()
     assert body.parse_body(texts[0]) != list(poisoned[next(iter(poisoned))])
@@ -69,4 +70,4 @@ def test_a_cache_from_another_parser_or_broken_is_ignored(tmp_path: Path) -> Non
     body.parsed_bodies().clear()
     assert recall_bodies(project) == set()
     assert bodies_of(project) == texts  # loading still works, and writes a good cache again
-    assert pickle.loads(cache.read_bytes())["parser"] != "an older body.py"
+    assert pickle.loads(cache.read_bytes())["version"] != "an older jianbao"

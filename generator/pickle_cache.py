@@ -1,0 +1,50 @@
+"""A cache file of pickled Python objects, tagged with the version of what made them.
+
+Used for what a run reads from content/ and a next run would read again the same way (parsed
+bodies, loaded issues). A file from another version of the code, or one that does not read
+back, is ignored: the caller then does the work again. A file that cannot be written is no
+error either. The cache is jianbao's own, under the project's .jianbao-cache/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from generator.files import write_atomic
+
+_CODE = Path(__file__).parent
+
+
+def code_version() -> str:
+    """A fingerprint of jianbao's Python code: any change to it invalidates every cache file."""
+    digest = hashlib.sha256()
+    for path in sorted(_CODE.rglob("*.py")):
+        digest.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_cache(path: Path, version: str) -> dict[Any, Any]:
+    """The entries stored under `version`, or nothing."""
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return {}
+    if (
+        isinstance(stored, dict)
+        and stored.get("version") == version
+        and isinstance(stored.get("entries"), dict)
+    ):
+        return stored["entries"]
+    return {}
+
+
+def write_cache(path: Path, version: str, entries: dict[Any, Any]) -> None:
+    data = pickle.dumps({"version": version, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError:
+        pass
