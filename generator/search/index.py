@@ -20,6 +20,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -72,7 +73,7 @@ def plan_shards(archive: Archive, writer: RecordWriter) -> list[Shard]:
     shards = []
     for year, issues in issues_by_year(archive).items():
         records = tuple(search_records(archive.publication, issues))
-        digest = hashlib.sha256(f"{environment}\0{records!r}".encode())
+        digest = hashlib.sha256(environment.encode() + b"\0" + pickle.dumps(records, protocol=5))
         shards.append(Shard(year, records, digest.hexdigest()[:32]))
     return shards
 
