@@ -65,10 +65,15 @@ class PageMemory:
         return cls()
 
     def remember(self, root: Path, site: Path, fingerprints: dict[str, str]) -> None:
+        """Keep this build's fingerprints (a cache: if it cannot be written, the next build
+        renders every page)."""
         path = root / MEMORY_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
         stored = {"site": str(site.resolve()), "fingerprints": dict(sorted(fingerprints.items()))}
-        write_atomic(path, json.dumps(stored, ensure_ascii=False))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(stored, ensure_ascii=False))
+        except OSError:
+            pass
 
 
 def environment_key(config: MkDocsConfig, theme_dirs: Iterable[Path]) -> str:
