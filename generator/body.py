@@ -61,6 +61,11 @@ def parsed_bodies() -> dict[bytes, tuple[Block, ...]]:
     return _parsed
 
 
+def body_key(text: str) -> bytes:
+    """The key of a body in `parsed_bodies`."""
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
 def _parse(text: str) -> tuple[Block, ...]:
     if not text.strip():  # Markdown returns early on blank text, before any tree processor
         return ()
@@ -75,7 +80,7 @@ def _parse(text: str) -> tuple[Block, ...]:
 
 def parse_body(text: str) -> list[Block]:
     """The blocks of a Markdown body (parsed once per run, or kept from an earlier run)."""
-    key = hashlib.sha1(text.encode("utf-8")).digest()
+    key = body_key(text)
     blocks = _parsed.get(key)
     if blocks is None:
         blocks = _parsed[key] = _parse(text)

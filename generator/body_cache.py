@@ -8,7 +8,6 @@ and of Python-Markdown (`pickle_cache`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -32,8 +31,8 @@ def keep_bodies(root: Path, texts: Iterable[str], recalled: set[bytes]) -> None:
     """Write the trees of `texts` for the next run, unless they are the ones recalled."""
     trees = {}
     for text in texts:
-        body.parse_body(text)
-        key = hashlib.sha1(text.encode("utf-8")).digest()
+        body.parse_body(text)  # parsed by validation already; this only makes sure
+        key = body.body_key(text)
         trees[key] = body.parsed_bodies()[key]
     if set(trees) != recalled:
         write_cache(root / CACHE_FILE, _parser_version(), trees)

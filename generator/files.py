@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -51,3 +52,11 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def digest_tree(digest: hashlib._Hash, folder: Path, pattern: str = "*") -> None:
+    """Feed every file under `folder` matching `pattern` (name and bytes, in a stable order) to
+    `digest`: the part of a cache fingerprint that says which code or templates made it."""
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.files import write_atomic
+from generator.files import digest_tree, write_atomic
 
 _CODE = Path(__file__).parent
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """A fingerprint of jianbao's Python code: any change to it invalidates every cache file."""
     digest = hashlib.sha256()
-    for path in sorted(_CODE.rglob("*.py")):
-        digest.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest_tree(digest, _CODE, "*.py")
     return digest.hexdigest()
 
 

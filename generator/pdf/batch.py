@@ -21,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.body import images, parse_body
-from generator.files import link_or_copy, source_date, write_atomic
+from generator.files import digest_tree, link_or_copy, source_date, write_atomic
 from generator.model import Archive, Issue, Publication
 from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import ResolvedFonts, resolve_fonts
@@ -122,8 +122,7 @@ def _environment_key(publication: Publication, fonts: ResolvedFonts) -> str:
     """What every PDF depends on besides its own issue: templates, fonts, Typst itself."""
     digest = hashlib.sha256(f"typst {version('typst')}".encode())
     template_dir = theme_file(publication, TEMPLATE).parent
-    for path in sorted(template_dir.glob("*.typ")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest_tree(digest, template_dir, "*.typ")
     for path in fonts.files:
         stat = Path(path).stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())

@@ -27,7 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.theme import Theme
 
-from generator.files import link_or_copy, write_atomic
+from generator.files import digest_tree, link_or_copy, write_atomic
 from generator.site.views import SitePage
 
 MEMORY_FILE = ".jianbao-cache/pages.json"
@@ -84,9 +84,7 @@ def environment_key(config: MkDocsConfig, theme_dirs: Iterable[Path]) -> str:
     options = {key: value for key, value in config.items() if key not in _UNCHANGING_OPTIONS}
     digest.update(json.dumps(_canonical(options), ensure_ascii=False).encode())
     for folder in [_SITE_CODE, *theme_dirs]:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+        digest_tree(digest, Path(folder))
     return digest.hexdigest()
 
 
