@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import re
@@ -310,6 +311,8 @@ def run() -> None:
     except KeyboardInterrupt:
         click.echo("jianbao：已中断。", err=True)
         sys.exit(130)
+    except SystemExit as done:
+        _exit_now(done.code)
     except Exception as exc:
         if os.environ.get("JIANBAO_DEBUG"):
             raise
@@ -319,3 +322,20 @@ def run() -> None:
             err=True,
         )
         sys.exit(CONTENT_PROBLEMS)
+
+
+def _exit_now(code: int | str | None) -> NoReturn:
+    """End the process without freeing every object one by one.
+
+    A build of 520 issues leaves millions of objects behind (the archive, its parsed bodies,
+    the page data); the interpreter's own shutdown frees them one at a time, which took 1.3 s,
+    longer than rebuilding one issue's pages. The exit handlers (worker pools, temporary
+    folders) still run and the output is flushed; only that freeing is skipped.
+    """
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = CONTENT_PROBLEMS
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -40,3 +40,25 @@ def test_sample_archive_passes_check() -> None:
     warnings = [line for line in completed.stdout.splitlines() if ": 警告：" in line]
     assert all(line.startswith("content/2021/06.yml:") and "★标题" in line for line in warnings), warnings
     assert "0 个错误" in completed.stdout.splitlines()[-1]
+
+
+def test_the_process_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    """`run` ends the process without the interpreter's shutdown: nothing printed may be lost
+    (output piped, so buffered) and the exit codes stay those of the verbs."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False
+    )
+    assert ok.returncode == 0 and "用法：" in ok.stdout and "命令" in ok.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 1 and "找不到配置文件" in missing.stderr + missing.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--no-such-flag"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert usage.returncode == 2 and "--no-such-flag" in usage.stderr
