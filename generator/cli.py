@@ -312,6 +312,8 @@ def run() -> None:
         click.echo("jianbao：已中断。", err=True)
         sys.exit(130)
     except SystemExit as done:
+        if sys.getprofile() is not None or sys.gettrace() is not None:
+            raise  # a profiler or debugger: it reports after the program ends
         _exit_now(done.code)
     except Exception as exc:
         if os.environ.get("JIANBAO_DEBUG"):

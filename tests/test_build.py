@@ -169,3 +169,26 @@ def test_a_rebuild_renders_only_what_changed_and_matches_a_full_build(tmp_path: 
     assert (site / "2021" / "03" / "index.html").is_file()
     build(load_archive(config), tmp_path / "full", with_pdf=False)
     assert tree_digest(site) == tree_digest(tmp_path / "full")
+
+
+def test_an_edited_theme_template_shows_on_the_next_build(tmp_path: Path) -> None:
+    """Compiled templates are cached between builds (Jinja's bytecode cache) and pages are
+    carried over by fingerprint: an edit of the project's own template must still show."""
+    from generator.build import build
+    from generator.site.mkdocs_config import DEFAULT_SITE_THEME
+
+    project = make_project(tmp_path / "project")
+    config = project / "site_config.yml"
+    site = project / "site"
+    own = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
+    own.parent.mkdir(parents=True)
+    bundled = (DEFAULT_SITE_THEME / "jianbao" / "issue.html").read_text(encoding="utf-8")
+    for marker in ("第一版模板标记", "第二版模板标记"):
+        own.write_text(
+            bundled.replace("{% block content %}", "{% block content %}" + marker, 1), encoding="utf-8"
+        )
+        build(load_archive(config), site, with_pdf=False)
+        page = (site / "2021" / "02" / "index.html").read_text(encoding="utf-8")
+        assert marker in page
+    assert "第一版模板标记" not in page
+    assert any((project / ".jianbao-cache" / "templates").iterdir())

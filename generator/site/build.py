@@ -27,6 +27,9 @@ from generator.site.incremental import PageMemory, dirty_build_allowed
 from generator.site.mkdocs_config import mkdocs_config, site_theme_dirs
 from generator.site.plugin import JianbaoPlugin
 
+TEMPLATE_CACHE = ".jianbao-cache/templates"
+"""Jinja's compiled templates (`JianbaoPlugin.template_cache`)."""
+
 
 @dataclass(frozen=True)
 class SiteReport:
@@ -54,7 +57,12 @@ def build_site(
             docs_dir.mkdir()
             with quiet_mkdocs(), dirty_build_allowed():
                 config = mkdocs_config(archive.publication, content, docs_dir=docs_dir, site_dir=staging)
-                plugin = JianbaoPlugin(content, site_theme_dirs(archive.publication), memory)
+                plugin = JianbaoPlugin(
+                    content,
+                    site_theme_dirs(archive.publication),
+                    memory,
+                    template_cache=archive.publication.root / TEMPLATE_CACHE,
+                )
                 config.plugins["jianbao"] = plugin
                 mkdocs_build(config, dirty=memory.site is not None)
         move_into(staging, out_dir)
