@@ -109,10 +109,15 @@ def test_a_place_and_a_word_find_the_item(page: Any, base_url: str) -> None:
     assert "超限检测站" in first["marked"]
     assert all("超限检测站" in hit["marked"] for hit in found)
 
+    # the excerpt reads as the text does: the spaces between the indexed characters are gone
+    assert all(not re.search(r"[\u4e00-\u9fff，。] [\u4e00-\u9fff，。]", hit["excerpt"]) for hit in found)
+    excerpt = "".join(first["excerpt"].strip("…").split())
+
     page.locator(".jb-hit__link").first.click()
     page.wait_for_url("**/2021/06/#item-6")
     assert page.locator("#item-6 h3").inner_text() == first["title"]
     assert page.locator("#item-6").is_visible()
+    assert len(excerpt) > 40 and excerpt in "".join(page.locator("#item-6").inner_text().split())
 
 
 def test_a_region_lists_its_items(page: Any, base_url: str, archive: Archive) -> None:

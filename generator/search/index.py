@@ -23,7 +23,6 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -126,9 +125,11 @@ def manifest(shards: list[Shard]) -> dict[str, object]:
 
 
 def run_pagefind(records_dir: Path, bundle: Path) -> None:
-    """`python -m pagefind` (the extended build, which can cut Chinese) over some records."""
+    """Pagefind's command line (its standard build: the records are cut into words already)."""
+    import pagefind_bin
+
     command = [
-        sys.executable, "-m", "pagefind",
+        str(pagefind_bin.get_executable()),
         "--site", str(records_dir),
         "--output-path", str(bundle),
         "--force-language", LANGUAGE,
@@ -156,12 +157,9 @@ def _index_year(shard: Shard, writer: RecordWriter, cache: Path) -> None:
 
 
 def _require_pagefind() -> None:
-    if (
-        importlib.util.find_spec("pagefind") is None
-        or importlib.util.find_spec("pagefind_bin_extended") is None
-    ):
+    if importlib.util.find_spec("pagefind_bin") is None:
         raise SearchIndexError(
-            "检索索引生成失败：没有安装 Pagefind 扩展版。请运行 pip install 'pagefind[extended]'"
+            "检索索引生成失败：没有安装 Pagefind。请运行 pip install 'pagefind_bin>=1.5.2,<1.6'"
             "（scripts/setup.sh 会安装它）。"
         )
 
@@ -179,6 +177,6 @@ def _pagefind_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("pagefind_bin_extended")
+        return version("pagefind_bin")
     except PackageNotFoundError:
         return ""

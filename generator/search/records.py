@@ -9,11 +9,12 @@ straight from the model. Home, lists, the 404 page and drafts are never records.
 Chinese is matched character by character. Pagefind's extended build cuts Chinese into words
 with jieba when indexing, but the browser cuts the query with ICU (`Intl.Segmenter`), and the
 two disagree (`达州市` indexed as one word is searched as `达州 市`, and misses). So a record's
-text has a zero-width space between every character (`tokens`): Pagefind stores one "word"
-per character and still shows the text unchanged, and the search box asks for the query's
-characters as an exact phrase. Runs of Latin letters and digits stay whole. (This needs the
-extended build: its segmenter cuts at the zero-width spaces, where the standard build would
-read a whole run of characters as one word.)
+text has a space after every search word (`tokens`): a Chinese character, a mark, or a run of
+Latin letters and digits. Pagefind's standard build, which splits at spaces only, then stores
+one "word" per character, and the search box asks for the query's characters as an exact
+phrase. The search box drops those spaces again when it shows the text. (The extended build
+was used before: it cut at zero-width spaces between the characters instead, but its
+segmenter cost 40 % more time and 30 % more memory on the same records.)
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ RECORD_TEMPLATE = "jianbao/search-record.html"
 SORT_ANCHOR_TEMPLATE = "jianbao/search-sort-anchor.html"
 """Each year's first page, never a hit: the template says why."""
 SORT_ANCHOR = "sort-anchor.html"
-ZWSP = "\u200b"
 _TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|\S")
 """A search "word": a run of Latin letters and digits, or any other single character.
 assets/jianbao/search.js cuts queries with the same expression: keep the two in step."""
@@ -76,12 +76,9 @@ def issues_by_year(archive: Archive) -> dict[int, list[Issue]]:
 
 
 def tokens(text: str) -> str:
-    """`执法“寻租”G318线` -> `执​法​“​寻​租​”​G318​线`: a zero-width space after every search word.
-
-    Whitespace is kept (collapsed); the text reads the same, and Pagefind sees one word per
-    Chinese character.
-    """
-    return " ".join(ZWSP.join(_TOKEN.findall(chunk)) for chunk in text.split())
+    """`执法“寻租”G318线 2021年` -> `执 法 “ 寻 租 ” G318 线 2021 年`: the search words, one
+    space apart (whitespace in the text is such a space too)."""
+    return " ".join(_TOKEN.findall(text))
 
 
 def search_records(publication: Publication, issues: Iterable[Issue]) -> list[SearchRecord]:

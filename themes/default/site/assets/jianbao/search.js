@@ -2,7 +2,8 @@
  * jianbao 站内检索: the search box in the header (jianbao/search-box.html), on Pagefind's JS API.
  *
  * The index (pagefind/, written by generator/search/) holds one record per news item, its
- * text with a zero-width space between Chinese characters: one Pagefind "word" per character.
+ * text with a space after every Chinese character: one Pagefind "word" per character (shown
+ * without those spaces, `readable`).
  * A query is cut the same way into segments: "达州市 案卷" -> "达 州 市", "案 卷" (words are
  * separated by spaces; punctuation splits a word too), and each segment is searched as an
  * exact phrase: an item is a hit when it has every segment's characters in a row. Pagefind
@@ -49,6 +50,9 @@
      same expression as _TOKEN in generator/search/records.py. */
   var TOKEN = /[0-9A-Za-z\u00C0-\u024F]+|\S/gu;
   var SEPARATOR = /[^\p{L}\p{N}\p{M}]+/u;
+  /* A space of the indexed text next to anything but a Latin letter or digit: put there
+     between the search words (generator/search/records.py `tokens`), never shown. */
+  var WORD_SPACE = / (?=[^0-9A-Za-z\u00C0-\u024F ])|(?<=[^0-9A-Za-z\u00C0-\u024F ]) /gu;
   var RECORD_URL = /^\/?(.*\/)(item-\d+)\.html$/;
 
   var siteRoot = new URL("../../", script.src); /* assets/jianbao/search.js -> the site's root */
@@ -397,10 +401,14 @@
      they are shown above, so they are left out here. */
   function renderExcerpt(record) {
     var f = record.filters || {};
-    var body = (record.content || "").replace(/\u200B/g, "");
+    var body = readable(record.content || "");
     var lead = [(record.meta && record.meta.title) || ""].concat(f.region || [], f.tag || [], f.source || []);
-    for (var i = 0; i < lead.length && body.indexOf(lead[i]) === 0; i++) {
-      body = body.slice(lead[i].length).replace(/^\s+/, "");
+    for (var i = 0; i < lead.length; i++) {
+      var piece = readable(lead[i].split(/\s+/).join(" "));
+      if (body.indexOf(piece) !== 0) {
+        break;
+      }
+      body = body.slice(piece.length).replace(/^\s+/, "");
     }
     var lower = body.toLowerCase();
     var needles = [];
@@ -449,6 +457,11 @@
     });
     excerpt.appendChild(document.createTextNode(text.slice(position) + (end < body.length ? "…" : "")));
     return excerpt;
+  }
+
+  /* The indexed text as it reads: "执 法 “ 寻 租 ” G318 线" -> "执法“寻租”G318线". */
+  function readable(text) {
+    return text.replace(WORD_SPACE, "");
   }
 
   function links() {
