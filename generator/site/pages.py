@@ -53,7 +53,7 @@ def site_pages(publication: Publication, issues: list[Issue], media_files: froze
     indexes = build_indexes(publication, issues, urls)
     return [
         home_page(publication, issues, summaries),
-        *issue_pages(publication, issues, urls, media_files),
+        *issue_pages(publication, issues, urls, media_files, summaries),
         archive_page(issues, indexes),
         *year_pages(issues, summaries),
         *(page for index in indexes for page in index_pages(index, summaries)),
@@ -72,13 +72,17 @@ def home_page(publication: Publication, issues: list[Issue], summaries: dict[int
 
 
 def issue_pages(
-    publication: Publication, issues: list[Issue], urls: SiteUrls, media_files: frozenset[str]
+    publication: Publication,
+    issues: list[Issue],
+    urls: SiteUrls,
+    media_files: frozenset[str],
+    summaries: dict[int, IssueSummary],
 ) -> list[SitePage]:
     pages = []
     for index, issue in enumerate(issues):
-        previous = issues[index - 1] if index > 0 else None
-        following = issues[index + 1] if index + 1 < len(issues) else None
-        view = issue_view(issue, publication, urls, media_files, previous, following)
+        previous = summaries[id(issues[index - 1])] if index > 0 else None
+        following = summaries[id(issues[index + 1])] if index + 1 < len(issues) else None
+        view = issue_view(issue, publication, urls, media_files, (summaries[id(issue)], previous, following))
         pages.append(SitePage(SiteUrls.issue(issue), "jianbao/issue.html", issue.label, issue.date, view))
     return pages
 

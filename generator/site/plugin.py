@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
 from generator.site.content import SiteContent
-from generator.site.incremental import Carrier, PageMemory, UnchangedPage, environment_key, page_key
+from generator.site.incremental import Carrier, PageKeys, PageMemory, UnchangedPage, environment_key
 from generator.site.urls import SiteUrls, page_file
 
 _UNUSED_THEME_ASSETS = ("assets/javascripts/", "assets/images/favicon.png")
@@ -59,11 +59,11 @@ class JianbaoPlugin(BasePlugin):
         for file in list(files):
             if _is_unused_theme_asset(file):
                 files.remove(file)
-        environment = environment_key(config, self.theme_dirs)
+        keys = PageKeys(environment_key(config, self.theme_dirs))
         previous = self.memory.site
         carrier = Carrier(previous, Path(config.site_dir)) if previous is not None else None
         for source in sorted(self.pages):
-            fingerprint = self.fingerprints[source] = page_key(environment, self.pages[source])
+            fingerprint = self.fingerprints[source] = keys.key(self.pages[source])
             page = File.generated(config, source, content="")
             if (
                 self.memory.fingerprints.get(source) == fingerprint

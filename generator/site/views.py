@@ -158,9 +158,10 @@ def issue_view(
     publication: Publication,
     urls: SiteUrls,
     media_files: frozenset[str],
-    previous: Issue | None,
-    following: Issue | None,
+    summaries: tuple[IssueSummary, IssueSummary | None, IssueSummary | None],
 ) -> IssueView:
+    """`summaries`: of the issue, the one before it and the one after it (None: none)."""
+    summary, previous, following = summaries
     sections = tuple(
         SectionView(section.id, section.title, tuple(item_view(item, urls, media_files) for item in items))
         for section, items in issue.sections(publication)
@@ -171,13 +172,13 @@ def issue_view(
         if line.recipients
     )
     return IssueView(
-        summary=summarize(issue, publication),
+        summary=summary,
         note=make_body(issue.note, media_files) if issue.note and issue.note.strip() else None,
         sections=sections,
         distribution=distribution,
         copies=issue.copies_or(publication),
-        previous=summarize(previous, publication) if previous else None,
-        next=summarize(following, publication) if following else None,
+        previous=previous,
+        next=following,
         correction=Correction(
             chinese_date(issue.correction.date), issue.correction.date.isoformat(), issue.correction.reason
         )
