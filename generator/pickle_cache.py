@@ -9,6 +9,7 @@ error either. The cache is jianbao's own, under the project's .jianbao-cache/.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,26 @@ def code_version() -> str:
     digest = hashlib.sha256()
     digest_tree(digest, _CODE, "*.py")
     return digest.hexdigest()
+
+
+class ValuePickler(pickle.Pickler):
+    """A pickler for fingerprints: the bytes depend on the values alone.
+
+    Pickle's memo writes an object met twice as a reference to the first, so the bytes would
+    depend on which equal strings happen to be one object (an issue read afresh shares a
+    section's name with site_config.yml's, one from `issues.pickle` has its own copy): every
+    fingerprint would change on the build after. "Fast" mode has no memo (no cycles allowed).
+    """
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
+
+
+def pickled_by_value(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    ValuePickler(buffer).dump(value)
+    return buffer.getvalue()
 
 
 def read_cache(path: Path, version: str) -> dict[Any, Any]:

@@ -1,6 +1,7 @@
-"""Page fingerprints (generator/site/incremental.py) must be the same in every process: a key
-that changes with Python's string hashing, or with whether the issues were read afresh or came
-from the cache, would render every page again on the next build."""
+"""Fingerprints of pages (generator/site/incremental.py) and of search years (search/index.py)
+must be the same in every process: a key that changes with Python's string hashing, or with
+whether the issues were read afresh or came from the cache, would render every page and index
+every year again on the next build."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ SCRIPT = """
 import hashlib, tempfile
 from pathlib import Path
 from generator.project import load_project
+from generator.search.index import plan_shards
+from generator.search.records import RecordWriter
 from generator.site.content import site_content
 from generator.site.incremental import PageKeys, environment_key
 from generator.site.mkdocs_config import mkdocs_config, site_theme_dirs
@@ -25,6 +28,7 @@ docs.mkdir()
 config = mkdocs_config(archive.publication, content, docs_dir=docs, site_dir=Path(tempfile.mkdtemp()))
 keys = PageKeys(environment_key(config, site_theme_dirs(archive.publication)))
 print(hashlib.sha256("".join(keys.key(page) for page in content.pages).encode()).hexdigest())
+print([shard.key for shard in plan_shards(archive, RecordWriter(archive.publication))])
 """
 
 

@@ -20,7 +20,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from generator.files import link_or_copy, remove, swap_in
 from generator.model import Archive
+from generator.pickle_cache import pickled_by_value
 from generator.problems import UserError
 from generator.search.records import RecordWriter, SearchRecord, issues_by_year, search_records
 from generator.search.stable import prune, stabilise
@@ -72,7 +72,7 @@ def plan_shards(archive: Archive, writer: RecordWriter) -> list[Shard]:
     shards = []
     for year, issues in issues_by_year(archive).items():
         records = tuple(search_records(archive.publication, issues))
-        digest = hashlib.sha256(environment.encode() + b"\0" + pickle.dumps(records, protocol=5))
+        digest = hashlib.sha256(environment.encode() + b"\0" + pickled_by_value(records))
         shards.append(Shard(year, records, digest.hexdigest()[:32]))
     return shards
 
