@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/pdf_speed.py [--config site_config.yml]
 
+The anchor row renders the same issues with the theme's line breaker (print/grid-par.typ)
+replaced by Typst's own (benchmarks/typst-line-breaking/grid-par.typ): what the template costs
+beyond Typst's own layout of the same text, measured in the same run.
+
 Prints a Markdown table; record it in docs/benchmarks.md with the machine and the date.
 """
 
@@ -9,11 +13,18 @@ from __future__ import annotations
 
 import argparse
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+
+from generator.model import Issue, Publication
+from generator.pdf import PdfRenderer
+from generator.themes import theme_dir
 
 COLD = """
 import sys, time
@@ -34,7 +45,6 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=Path("site_config.yml"))
     args = parser.parse_args()
 
-    from generator.pdf import PdfRenderer
     from generator.project import load_project
 
     archive = load_project(args.config).archive
@@ -48,16 +58,11 @@ def main() -> None:
         ).stdout.split()
         cold_runs.append(float(output[0]))
 
-    renderer = PdfRenderer(archive.publication)
     issues = archive.visible(include_drafts=True)
-    renderer.render(issues[0])  # warm-up: fonts loaded, template parsed
-    # Each other issue is timed once: Typst memoizes, so re-rendering the same data would be
-    # nearly free, and that is not what a build does.
-    warm: list[float] = []
-    for issue in issues[1:]:
-        start = time.perf_counter()
-        renderer.render(issue)
-        warm.append((time.perf_counter() - start) * 1000)
+    warm = warm_times(PdfRenderer(archive.publication), issues)
+    with tempfile.TemporaryDirectory(prefix="jianbao-typst-breaking-") as scratch:
+        plain = plain_breaking(archive.publication, Path(scratch))
+        anchor = warm_times(PdfRenderer(plain), issues)
     print(
         f"machine: {platform.machine()}, {platform.processor() or platform.system()}, python {platform.python_version()}"
     )
@@ -69,6 +74,30 @@ def main() -> None:
     print(f"| warm (one reused compiler; median) | {statistics.median(warm):.1f} |")
     print(f"| warm (mean) | {statistics.mean(warm):.1f} |")
     print(f"| warm (max) | {max(warm):.1f} |")
+    print(f"| anchor: warm, Typst's own line breaking (median) | {statistics.median(anchor):.1f} |")
+
+
+def warm_times(renderer: PdfRenderer, issues: list[Issue]) -> list[float]:
+    """ms for each issue but the first (the warm-up: fonts loaded, template parsed). Each is
+    timed once: Typst memoizes, so rendering the same data again would be nearly free, and
+    that is not what a build does."""
+    renderer.render(issues[0])
+    times = []
+    for issue in issues[1:]:
+        start = time.perf_counter()
+        renderer.render(issue)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def plain_breaking(publication: Publication, scratch: Path) -> Publication:
+    """The publication with a theme of its own in `scratch`: the print templates, but Typst's
+    line breaking (Typst reads files under one root, so content/ is copied beside it)."""
+    theme = scratch / "themes" / "typst-line-breaking"
+    shutil.copytree(theme_dir(publication) / "print", theme / "print")
+    shutil.copy(Path(__file__).parent / "typst-line-breaking" / "grid-par.typ", theme / "print")
+    shutil.copytree(publication.content_dir, scratch / publication.content_dir.name)
+    return replace(publication, root=scratch, theme=theme.name)
 
 
 if __name__ == "__main__":
