@@ -6,9 +6,10 @@
 
 Why one bundle per year: Pagefind holds everything it indexes in memory and spends about 2 ms
 per record; ten years in one bundle (7,800 items) took 15 s and 1.5 GB. One year (about 800
-items) takes 1.4 s and 200 MB, years are indexed side by side on every core, and each year's
-bundle is kept in `.jianbao-cache/search/<fingerprint>/` (the fingerprint of its records, the
-record template and Pagefind's version): an edit or a new issue re-indexes its own year only.
+items) takes 1.4 s and 150 MB, years are indexed side by side on every core, and each year's
+bundle is kept in `.jianbao-cache/search/<fingerprint>/` (the fingerprint of its issues,
+jianbao's code, the record templates and Pagefind's version): an edit or a new issue
+re-indexes its own year only, and only that year's records are made.
 The site gets hard links to the cached files. The search box loads the newest year's
 `pagefind.js` and merges the other years into it (Pagefind's `mergeIndex`): one WebAssembly
 module, one list of results.
@@ -16,6 +17,7 @@ module, one list of results.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -29,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.files import link_or_copy, remove, swap_in
-from generator.model import Archive
-from generator.pickle_cache import pickled_by_value
+from generator.model import Archive, Issue, Publication
+from generator.pickle_cache import code_version, pickled_by_value
 from generator.problems import UserError
 from generator.search.records import RecordWriter, SearchRecord, issues_by_year, search_records
 from generator.search.stable import prune, stabilise
@@ -50,11 +52,23 @@ class SearchIndexError(UserError):
 
 @dataclass(frozen=True)
 class Shard:
-    """One year's records and the fingerprint that names its bundle in the cache."""
+    """One year's searchable issues, and the fingerprint that names its bundle in the cache."""
 
     year: int
-    records: tuple[SearchRecord, ...]
+    publication: Publication
+    issues: tuple[Issue, ...]
     key: str
+    """Of the issues, the publication, jianbao's code, the record templates and Pagefind's
+    version: the same key, the same records (which are made only for a year not in the cache)."""
+
+    @functools.cached_property
+    def records(self) -> tuple[SearchRecord, ...]:
+        return tuple(search_records(self.publication, self.issues))
+
+    @property
+    def size(self) -> int:
+        """The number of records (one per item)."""
+        return sum(len(items) for issue in self.issues for _, items in issue.sections(self.publication))
 
 
 @dataclass(frozen=True)
@@ -67,13 +81,13 @@ class IndexReport:
 
 
 def plan_shards(archive: Archive, writer: RecordWriter) -> list[Shard]:
-    """The searchable items, year by year (oldest first), each year with its fingerprint."""
-    environment = f"{writer.source}\0{_pagefind_version()}\0{LANGUAGE}"
+    """The searchable issues, year by year (oldest first), each year with its fingerprint."""
+    environment = f"{writer.source}\0{_pagefind_version()}\0{LANGUAGE}\0{code_version()}".encode()
     shards = []
     for year, issues in issues_by_year(archive).items():
-        records = tuple(search_records(archive.publication, issues))
-        digest = hashlib.sha256(environment.encode() + b"\0" + pickled_by_value(records))
-        shards.append(Shard(year, records, digest.hexdigest()[:32]))
+        made_from = pickled_by_value((archive.publication, issues))
+        digest = hashlib.sha256(environment + b"\0" + made_from)
+        shards.append(Shard(year, archive.publication, tuple(issues), digest.hexdigest()[:32]))
     return shards
 
 
@@ -107,7 +121,7 @@ def index_site(archive: Archive, site_dir: Path, workers: int | None = None) -> 
         shutil.rmtree(staging, ignore_errors=True)
     _forget_other_bundles(cache, {shard.key for shard in shards})
     return IndexReport(
-        records=sum(len(shard.records) for shard in shards),
+        records=sum(shard.size for shard in shards),
         years=len(shards),
         indexed=len(missing),
         seconds=time.perf_counter() - start,
@@ -120,7 +134,7 @@ def manifest(shards: list[Shard]) -> dict[str, object]:
     than the number of its records plus its sort anchor, so it fits below a power of two; each
     year's places are weighted by that power once more than the year before
     (assets/jianbao/search.js)."""
-    places = max(len(shard.records) for shard in shards) + 1
+    places = max(shard.size for shard in shards) + 1
     return {"years": [str(shard.year) for shard in reversed(shards)], "weight_base": 1 << places.bit_length()}
 
 

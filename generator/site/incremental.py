@@ -29,7 +29,7 @@ from mkdocs.theme import Theme
 
 from generator.files import digest_tree, link_or_copy, write_atomic
 from generator.pickle_cache import ValuePickler, pickled_by_value
-from generator.site.views import IssueSummary, SitePage
+from generator.site.views import Deferred, IssueSummary, SitePage
 
 MEMORY_FILE = ".jianbao-cache/pages.json"
 _SITE_CODE = Path(__file__).parent
@@ -129,7 +129,11 @@ class PageKeys:
 
     def key(self, page: SitePage) -> str:
         buffer = io.BytesIO()
-        _SummaryPickler(buffer, self._summary_digest).dump(page)
+        if isinstance(page.data, Deferred):
+            head = (page.url, page.template, page.title, page.updated)
+            buffer.write(pickled_by_value(head) + page.data.inputs)
+        else:
+            _SummaryPickler(buffer, self._summary_digest).dump(page)
         return hashlib.sha256(self.environment + b"\0" + buffer.getbuffer()).hexdigest()
 
     def _summary_digest(self, summary: IssueSummary) -> bytes:

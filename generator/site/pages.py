@@ -7,13 +7,16 @@ linear in the number of issues.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from generator.model import Issue, Publication
+from generator.pickle_cache import code_version, pickled_by_value
 from generator.site.indexes import Index, build_indexes, index_pages
 from generator.site.urls import SiteUrls
-from generator.site.views import IssueSummary, Link, SitePage, issue_view, latest_date, summarize
+from generator.site.views import Deferred, IssueSummary, Link, SitePage, issue_view, latest_date, summarize
 
 RECENT_ISSUES = 8
 
@@ -78,12 +81,26 @@ def issue_pages(
     media_files: frozenset[str],
     summaries: dict[int, IssueSummary],
 ) -> list[SitePage]:
+    """One page per issue, its data `Deferred`: made from the issue, the issues before and after
+    it (their summaries), the publication, the URLs of regions and tags, the media files and
+    jianbao's code, and fingerprinted by those."""
+    shared = hashlib.sha256(
+        pickled_by_value((code_version(), publication, urls, sorted(media_files)))
+    ).digest()
+    none = bytes(32)  # in place of the digest of an issue before the first or after the last
+    digests = [none, *(hashlib.sha256(pickled_by_value(issue)).digest() for issue in issues), none]
     pages = []
     for index, issue in enumerate(issues):
         previous = summaries[id(issues[index - 1])] if index > 0 else None
         following = summaries[id(issues[index + 1])] if index + 1 < len(issues) else None
-        view = issue_view(issue, publication, urls, media_files, (summaries[id(issue)], previous, following))
-        pages.append(SitePage(SiteUrls.issue(issue), "jianbao/issue.html", issue.label, issue.date, view))
+        view = functools.partial(
+            issue_view, issue, publication, urls, media_files, (summaries[id(issue)], previous, following)
+        )
+        inputs = b"".join([shared, *digests[index : index + 3]])
+        page = SitePage(
+            SiteUrls.issue(issue), "jianbao/issue.html", issue.label, issue.date, Deferred(view, inputs)
+        )
+        pages.append(page)
     return pages
 
 

@@ -120,7 +120,7 @@ class JianbaoPlugin(BasePlugin):
                 template=site_page.template,
                 title=site_page.title,
                 hide=list(HIDDEN_SIDEBARS),
-                jianbao=site_page.data,
+                jianbao=site_page.view(),
             )
         return markdown
 

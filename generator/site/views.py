@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,21 @@ class SitePage:
     title: str
     updated: dt.date | None
     data: Any
+    """What the template shows, or `Deferred`: made only if the page is rendered."""
+
+    def view(self) -> Any:
+        return self.data.make() if isinstance(self.data, Deferred) else self.data
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page's data that is made only when the page is rendered, and fingerprinted by what it
+    is made from (`inputs`) instead of by itself (generator/site/incremental.py): a rebuild
+    then makes the data of the pages that changed only."""
+
+    make: Callable[[], Any]
+    inputs: bytes
+    """Everything the data depends on, as bytes: the same bytes, the same data."""
 
 
 @dataclass(frozen=True)
