@@ -192,3 +192,56 @@ def test_an_edited_theme_template_shows_on_the_next_build(tmp_path: Path) -> Non
         assert marker in page
     assert "第一版模板标记" not in page
     assert any((project / ".jianbao-cache" / "templates").iterdir())
+
+
+def _png(red: int, green: int, blue: int) -> bytes:
+    """A 2 × 2 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes([red, green, blue]) * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_only_the_pdfs_of_changed_issues_are_typeset_again(tmp_path: Path) -> None:
+    """A PDF comes from the cache unless its issue, or an image it shows, changed."""
+    import pypdf
+
+    from generator.build import build
+
+    project = make_project(tmp_path / "project")
+    config = project / "site_config.yml"
+    site = project / "site"
+    (project / "content" / "media").mkdir()
+    picture = project / "content" / "media" / "现场.png"
+    picture.write_bytes(_png(200, 0, 0))
+    first_issue = project / "content" / "2021" / "01.yml"
+    first_issue.write_text(
+        first_issue.read_text(encoding="utf-8").replace(
+            "部署下一阶段工作。\n", "部署下一阶段工作。\n\n      ![检查现场](media/现场.png)\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert build(load_archive(config), site).pdfs_rendered == 2
+    assert build(load_archive(config), site).pdfs_rendered == 0
+
+    second_issue = project / "content" / "2021" / "02.yml"
+    second_issue.write_text(
+        second_issue.read_text(encoding="utf-8").replace("明确调研重点", "明确调研重点和方法", 1),
+        encoding="utf-8",
+    )
+    assert build(load_archive(config), site).pdfs_rendered == 1
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(site / "pdf" / "2021-02.pdf").pages)
+    assert "明确调研重点和方法" in "".join(text.split())
+
+    picture.write_bytes(_png(0, 0, 200))  # the same name, another picture
+    assert build(load_archive(config), site).pdfs_rendered == 1

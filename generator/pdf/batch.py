@@ -1,15 +1,14 @@
 """Every issue's PDF for a build: cached by fingerprint, rendered in worker processes.
 
-A PDF depends on the issue's print data, the theme's print templates and the fonts; the
-fingerprint of those three names a file in the cache, so an edit to one issue re-renders
-only that issue. Rendering runs in a process pool (one Typst compiler per worker), so it
+A PDF depends on the issue (its print data is made from it, with the publication), its
+images, the theme's print templates and the fonts; the fingerprint of those names a file in
+the cache, so an edit to one issue re-renders only that issue. Rendering runs in a process pool (one Typst compiler per worker), so it
 overlaps with the site build in the main process.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -23,9 +22,9 @@ from pathlib import Path
 from generator.body import images, parse_body
 from generator.files import digest_tree, link_or_copy, source_date, write_atomic
 from generator.model import Archive, Issue, Publication
-from generator.pdf.data import issue_print_data
 from generator.pdf.fonts import ResolvedFonts, resolve_fonts
 from generator.pdf.render import TEMPLATE, PdfRenderer
+from generator.pickle_cache import code_version, pickled_by_value
 from generator.themes import theme_file
 
 CACHE_FOLDER = ".jianbao-cache/pdf"
@@ -91,7 +90,7 @@ def start_pdfs(archive: Archive, issues: list[Issue], workers: int | None = None
     cache = publication.root / CACHE_FOLDER
     cache.mkdir(parents=True, exist_ok=True)
     base = _environment_key(publication, fonts)
-    keys = {issue.slug: _issue_key(base, publication, issue, fonts) for issue in issues}
+    keys = {issue.slug: _issue_key(base, publication, issue) for issue in issues}
     missing = [issue for issue in issues if not (cache / f"{keys[issue.slug]}.pdf").is_file()]
     pool = None
     pending: dict[str, Future[None]] = {}
@@ -118,26 +117,26 @@ def _threads() -> int:
         return threading.active_count()
 
 
-def _environment_key(publication: Publication, fonts: ResolvedFonts) -> str:
-    """What every PDF depends on besides its own issue: templates, fonts, Typst itself."""
-    digest = hashlib.sha256(f"typst {version('typst')}".encode())
+def _environment_key(publication: Publication, fonts: ResolvedFonts) -> bytes:
+    """What every PDF depends on besides its own issue: the publication, the templates, the
+    fonts, jianbao's code (which makes the print data), Typst itself, SOURCE_DATE_EPOCH."""
+    digest = hashlib.sha256(f"typst {version('typst')}\0{code_version()}".encode())
     template_dir = theme_file(publication, TEMPLATE).parent
     digest_tree(digest, template_dir, "*.typ")
     for path in fonts.files:
         stat = Path(path).stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
+    when = source_date()
+    digest.update(pickled_by_value((publication, fonts.chains, when and when.isoformat())))
+    return digest.digest()
 
 
-def _issue_key(base: str, publication: Publication, issue: Issue, fonts: ResolvedFonts) -> str:
-    data = issue_print_data(publication, issue, fonts.chains, "/")
+def _issue_key(base: bytes, publication: Publication, issue: Issue) -> str:
+    """The issue's fingerprint: the issue as read (pickled by value: its print data is made
+    from it) and the bytes of its images."""
     bodies = [issue.note or ""] + [item.body for item in issue.items]
     pictures = []
     for image in (image for body in bodies for image in images(parse_body(body))):
         path = publication.content_dir / image["src"].lstrip("/")
         pictures.append(hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing")
-    when = source_date()
-    payload = json.dumps(
-        [base, data, pictures, when and when.isoformat()], ensure_ascii=False, sort_keys=True
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(base + pickled_by_value((issue, pictures))).hexdigest()[:32]
