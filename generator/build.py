@@ -45,9 +45,9 @@ class BuildReport:
     pages_carried_over: int = 0
     """Pages copied from the last build because nothing they show changed."""
     search_items: int = 0
-    search_years: int = 0
-    search_years_indexed: int = 0
-    """Years Pagefind indexed in this build; the others came from the cache."""
+    search_bundles: int = 0
+    search_bundles_indexed: int = 0
+    """Bundles Pagefind indexed in this build; the others came from the cache."""
     phases: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -96,8 +96,8 @@ def build(
         progress.phase("建立检索索引")
         with report.timed("检索索引"):
             index = index_site(archive, staging)  # published items only, even when drafts are built
-        report.search_items, report.search_years = index.records, index.years
-        report.search_years_indexed = index.indexed
+        report.search_items, report.search_bundles = index.records, index.bundles
+        report.search_bundles_indexed = index.indexed
         if job is not None:
             progress.phase("排版 PDF")
             with report.timed("PDF（等待）"):

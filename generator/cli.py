@@ -147,8 +147,8 @@ def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool, timings:
     click.echo(f"已生成 {display_path(out_dir, Path.cwd())}/：{report.issues} 期简报{pdfs}。")
     click.echo(f"网页：{report.pages} 页（新生成 {report.pages - report.pages_carried_over} 页，其余未变）。")
     click.echo(
-        f"检索索引：{report.search_items} 条信息，{report.search_years} 个年度"
-        f"（新建 {report.search_years_indexed} 个，其余来自缓存）。"
+        f"检索索引：{report.search_items} 条信息，{report.search_bundles} 个分包"
+        f"（新建 {report.search_bundles_indexed} 个，其余来自缓存）。"
     )
     if timings:
         phases = {"读取与校验": loaded, **report.phases, "合计": time.perf_counter() - started}

@@ -1,9 +1,10 @@
-"""The search index: records from the model, the yearly Pagefind bundles they become, the
-cache that keeps them, and their bytes."""
+"""The search index: records from the model, the Pagefind bundles they become (a year each,
+a quarter each in the newest year), the cache that keeps them, and their bytes."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gzip
 import json
 import re
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.model import Archive
+from generator.model import Archive, Issue
 from generator.search import index, records, stable
-from generator.search.index import SearchIndexError, Shard, index_site, plan_shards, run_pagefind
+from generator.search.index import SearchIndexError, Shard, index_site, manifest, plan_shards, run_pagefind
 from generator.search.records import RecordWriter, SearchRecord, search_facets, tokens
 from tests.conftest import REPO_ROOT, load_archive, make_project
 
@@ -112,12 +113,12 @@ def test_one_record_per_published_item(archive: Archive) -> None:
 
 
 def test_one_shard_per_year_counted_within_the_year(archive: Archive) -> None:
-    """`order` is the date sort, counted within each year's bundle: issues by date (增刊第1期 of
-    22 June before 第9期 of 25 June), items in print order."""
+    """`order` is the date sort, counted within each bundle: issues by date (增刊第1期 of
+    22 June before 第9期 of 25 June), items in print order. The newest year is cut in quarters."""
     shards = shards_of(archive)
-    assert [shard.year for shard in shards] == [2021, 2022]
+    assert [shard.name for shard in shards] == ["2021", "2022-q1"]
     for shard in shards:
-        assert {record.year for record in shard.records} == {shard.year}
+        assert {str(record.year) for record in shard.records} == {shard.name[:4]}
         assert [record.order for record in shard.records] == list(range(1, len(shard.records) + 1))
     found = all_records(archive)
     published = sorted((i for i in archive.issues if not i.is_draft), key=lambda issue: issue.sort_key)
@@ -129,17 +130,53 @@ def test_one_shard_per_year_counted_within_the_year(archive: Archive) -> None:
 
 
 def test_a_year_keeps_its_fingerprint_when_another_year_changes(archive: Archive) -> None:
-    before = {shard.year: shard.key for shard in shards_of(archive)}
+    before = {shard.name: shard.key for shard in shards_of(archive)}
     assert len(set(before.values())) == 2
     newest = archive.issues[-1]
     assert newest.year == 2022
     edited = dataclasses.replace(newest.items[0], title=newest.items[0].title + "（更新）")
     changed = dataclasses.replace(newest, items=(edited, *newest.items[1:]))
     after = {
-        shard.year: shard.key
+        shard.name: shard.key
         for shard in shards_of(Archive(archive.publication, (*archive.issues[:-1], changed)))
     }
-    assert after[2021] == before[2021] and after[2022] != before[2022]
+    assert after["2021"] == before["2021"] and after["2022-q1"] != before["2022-q1"]
+
+
+def test_the_latest_quarter_is_a_bundle_of_its_own(archive: Archive) -> None:
+    """Edits and new issues go to the latest quarter: a bundle of its own keeps re-indexing
+    small. The quarters before it in the same year are one bundle, and when a new year begins
+    the whole of last year is one again."""
+    january = archive.issues[-1]
+    assert january.date == dt.date(2022, 1, 7)
+
+    def issue(number: int, date: dt.date) -> Issue:
+        return dataclasses.replace(january, year=date.year, number=number, date=date)
+
+    def names(*issues: Issue) -> list[str]:
+        return [shard.name for shard in shards_of(Archive(archive.publication, (*archive.issues, *issues)))]
+
+    march, april, july, october = (
+        issue(2, dt.date(2022, 3, 31)),
+        issue(3, dt.date(2022, 4, 1)),
+        issue(4, dt.date(2022, 7, 1)),
+        issue(5, dt.date(2022, 10, 7)),
+    )
+    assert names() == ["2021", "2022-q1"]
+    assert names(march) == ["2021", "2022-q1"]
+    assert names(march, april) == ["2021", "2022-q1", "2022-q2"]
+    assert names(march, july) == ["2021", "2022-q1-q2", "2022-q3"]
+    assert names(march, april, july, october) == ["2021", "2022-q1-q3", "2022-q4"]
+    assert names(october, issue(1, dt.date(2023, 1, 6))) == ["2021", "2022", "2023-q1"]
+
+    grown = Archive(archive.publication, (*archive.issues, march, april))
+    shards = shards_of(grown)
+    assert [len(shard.issues) for shard in shards] == [10, 2, 1]
+    assert [record.order for record in shards[-1].records] == list(range(1, len(april.items) + 1))
+    edited = Archive(grown.publication, (*grown.issues[:-1], dataclasses.replace(april, topic="专题")))
+    after = {shard.name: shard.key for shard in shards_of(edited)}
+    assert [shard.name for shard in shards if shard.key != after[shard.name]] == ["2022-q2"]
+    assert manifest(shards)["bundles"] == ["2022-q2", "2022-q1", "2021"]
 
 
 def test_facets_come_from_the_published_items(archive: Archive) -> None:
@@ -171,7 +208,7 @@ def test_record_pages_escape_the_content(tmp_path: Path) -> None:
     archive = load_archive(project / "site_config.yml")
     writer = RecordWriter(archive.publication)
     for shard in shards_of(archive):
-        writer.write(shard.year, shard.records, tmp_path / "records")
+        writer.write(shard.name, shard.records, tmp_path / "records")
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "records").rglob("*.html")]
     assert pages and not [page for page in pages if "<script>" in page]
     assert any('content="标题&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page for page in pages)
@@ -183,16 +220,16 @@ def test_record_pages_escape_the_content(tmp_path: Path) -> None:
 def test_the_bundles_hold_the_published_items_only(site: Path, archive: Archive) -> None:
     bundle = site / "pagefind"
     manifest = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
-    assert manifest == {"years": ["2022", "2021"], "weight_base": 128}  # 89 items + the anchor < 128
+    assert manifest == {"bundles": ["2022-q1", "2021"], "weight_base": 128}  # 89 items + the anchor < 128
     counts = {}
-    for year in ("2021", "2022"):
-        entry = json.loads((bundle / year / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for name in ("2021", "2022-q1"):
+        entry = json.loads((bundle / name / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert entry["version"] == "1.5.2" and list(entry["languages"]) == ["zh"]
-        counts[year] = entry["languages"]["zh"]["page_count"]
-    assert counts == {str(shard.year): len(shard.records) + 1 for shard in shards_of(archive)}  # + anchor
+        counts[name] = entry["languages"]["zh"]["page_count"]
+    assert counts == {shard.name: len(shard.records) + 1 for shard in shards_of(archive)}  # + anchor
     stored = fragments(bundle)
     expected = {f"/{record.file}" for record in all_records(archive)}
-    anchors = {"/2021/sort-anchor.html", "/2022/sort-anchor.html"}
+    anchors = {"/2021/sort-anchor.html", "/2022-q1/sort-anchor.html"}
     assert {fragment["url"] for fragment in stored} == expected | anchors
     for anchor in (f for f in stored if f["url"] in anchors):
         assert anchor["content"] == "＿" and not anchor["filters"]
@@ -220,9 +257,9 @@ def test_the_bundles_hold_the_published_items_only(site: Path, archive: Archive)
 
 def test_the_bundles_ship_only_what_the_search_box_loads(site: Path) -> None:
     bundle = site / "pagefind"
-    assert sorted(path.name for path in bundle.iterdir()) == ["2021", "2022", "shards.json"]
-    for year in ("2021", "2022"):
-        top = sorted(path.name for path in (bundle / year).iterdir())
+    assert sorted(path.name for path in bundle.iterdir()) == ["2021", "2022-q1", "shards.json"]
+    for name in ("2021", "2022-q1"):
+        top = sorted(path.name for path in (bundle / name).iterdir())
         assert [
             name for name in top if not re.fullmatch(r"pagefind\.zh_[0-9a-f]+\.pf_meta", name)
         ] == BUNDLE_FILES
@@ -253,7 +290,7 @@ def test_pagefind_output_is_understood(archive: Archive, tmp_path: Path) -> None
     """The stabilising step knows Pagefind's layout: it rewrites a fresh bundle (True), and a
     rewritten bundle decodes, re-encodes and stays as it is."""
     first = shards_of(archive)[0]
-    RecordWriter(archive.publication).write(first.year, first.records, tmp_path / "records")
+    RecordWriter(archive.publication).write(first.name, first.records, tmp_path / "records")
     run_pagefind(tmp_path / "records", tmp_path / "bundle")
     assert stable.stabilise(tmp_path / "bundle")
     once = tree(tmp_path / "bundle")
@@ -286,7 +323,7 @@ def test_an_unexpected_bundle_is_left_alone(tmp_path: Path) -> None:
 
 def test_an_edit_indexes_its_own_year_again(archive: Archive, tmp_path: Path, cache: Path) -> None:
     first = index_site(archive, tmp_path)
-    assert (first.records, first.years, first.indexed) == (90, 2, 2)
+    assert (first.records, first.bundles, first.indexed) == (90, 2, 2)
     kept = tree(tmp_path / "pagefind" / "2021")
     assert index_site(archive, tmp_path).indexed == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no scratch left
@@ -298,7 +335,7 @@ def test_an_edit_indexes_its_own_year_again(archive: Archive, tmp_path: Path, ca
         archive.publication, (*archive.issues[:-1], dataclasses.replace(newest, items=(edited,)))
     )
     report = index_site(changed, tmp_path)
-    assert (report.years, report.indexed) == (2, 1)
+    assert (report.bundles, report.indexed) == (2, 1)
     assert tree(tmp_path / "pagefind" / "2021") == kept
     titles = [
         f["meta"]["title"] for f in fragments(tmp_path / "pagefind") if f["url"].startswith("/2022/01/")

@@ -52,7 +52,7 @@ def test_serve_rebuilds_an_edited_issue(tmp_path: Path) -> None:
     )
     try:
         wait_for(lambda: "省厅印发大调研工作方案" in fetch(base + "2021/02/"))
-        assert fetch(base + "pagefind/shards.json").startswith('{"years": ["2021"]')
+        assert fetch(base + "pagefind/shards.json").startswith('{"bundles": ["2021-q2"]')
         other = fetch(base + "2021/01/")
 
         issue = project / "content" / "2021" / "02.yml"

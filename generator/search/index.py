@@ -1,17 +1,20 @@
 """The search index: one Pagefind bundle per year, cached, merged again in the browser.
 
-    site/pagefind/shards.json   {"years": ["2022", "2021"]}: the bundles, newest first
-    site/pagefind/2022/         a whole Pagefind bundle (pagefind.js, its index, its records)
+    site/pagefind/shards.json   {"bundles": ["2022-q3", "2022-q1-q2", "2021"], …}: newest first
+    site/pagefind/2022-q3/      a whole Pagefind bundle (pagefind.js, its index, its records)
     site/pagefind/2021/         …
 
-Why one bundle per year: Pagefind holds everything it indexes in memory and spends about 2 ms
+Why one bundle per year: Pagefind holds everything it indexes in memory and spends about 3 ms
 per record; ten years in one bundle (7,800 items) took 15 s and 1.5 GB. One year (about 800
-items) takes 1.4 s and 150 MB, years are indexed side by side on every core, and each year's
-bundle is kept in `.jianbao-cache/search/<fingerprint>/` (the fingerprint of its issues,
-jianbao's code, the record templates and Pagefind's version): an edit or a new issue
-re-indexes its own year only, and only that year's records are made.
-The site gets hard links to the cached files. The search box loads the newest year's
-`pagefind.js` and merges the other years into it (Pagefind's `mergeIndex`): one WebAssembly
+items) takes 2 s and 150 MB, years are indexed side by side on every core, and each bundle is
+kept in `.jianbao-cache/search/<fingerprint>/` (the fingerprint of its issues, jianbao's code,
+the record templates and Pagefind's version): an edit or a new issue re-indexes its own bundle
+only, and only that bundle's records are made. The weekly edits and new issues go to the
+latest quarter, so the newest year is two bundles: its latest quarter (at most about 200
+items, a quarter of the time to index) and the quarters before it, which are indexed again
+once a quarter; on the first build of a new year they become one bundle again.
+The site gets hard links to the cached files. The search box loads the newest bundle's
+`pagefind.js` and merges the others into it (Pagefind's `mergeIndex`): one WebAssembly
 module, one list of results.
 """
 
@@ -40,7 +43,7 @@ from generator.search.stable import prune, stabilise
 BUNDLE_FOLDER = "pagefind"
 """Where the index goes, at the site's root."""
 MANIFEST = "shards.json"
-"""In the bundle folder: the years' bundles, newest first (what the search box merges)."""
+"""In the bundle folder: the bundles, newest first (what the search box merges)."""
 CACHE_FOLDER = ".jianbao-cache/search"
 LANGUAGE = "zh"
 """The language of every record and of every page (`<html lang="zh">`): one index."""
@@ -52,14 +55,16 @@ class SearchIndexError(UserError):
 
 @dataclass(frozen=True)
 class Shard:
-    """One year's searchable issues, and the fingerprint that names its bundle in the cache."""
+    """Some searchable issues (a year's, or a quarter's of the newest year), and the fingerprint
+    that names their bundle in the cache."""
 
-    year: int
+    name: str
+    """The bundle's folder: `2021`, or `2022-q1` for a quarter of the newest year."""
     publication: Publication
     issues: tuple[Issue, ...]
     key: str
     """Of the issues, the publication, jianbao's code, the record templates and Pagefind's
-    version: the same key, the same records (which are made only for a year not in the cache)."""
+    version: the same key, the same records (which are made only for a bundle not in the cache)."""
 
     @functools.cached_property
     def records(self) -> tuple[SearchRecord, ...]:
@@ -74,28 +79,48 @@ class Shard:
 @dataclass(frozen=True)
 class IndexReport:
     records: int
-    years: int
+    bundles: int
     indexed: int
-    """Years Pagefind indexed in this run; the others came from the cache."""
+    """Bundles Pagefind indexed in this run; the others came from the cache."""
     seconds: float
 
 
 def plan_shards(archive: Archive, writer: RecordWriter) -> list[Shard]:
-    """The searchable issues, year by year (oldest first), each year with its fingerprint."""
+    """The searchable issues in bundles, oldest first, each with its fingerprint."""
     environment = f"{writer.source}\0{_pagefind_version()}\0{LANGUAGE}\0{code_version()}".encode()
     shards = []
-    for year, issues in issues_by_year(archive).items():
+    for name, issues in _bundles(archive):
         made_from = pickled_by_value((archive.publication, issues))
         digest = hashlib.sha256(environment + b"\0" + made_from)
-        shards.append(Shard(year, archive.publication, tuple(issues), digest.hexdigest()[:32]))
+        shards.append(Shard(name, archive.publication, tuple(issues), digest.hexdigest()[:32]))
     return shards
+
+
+def _bundles(archive: Archive) -> list[tuple[str, list[Issue]]]:
+    """A bundle per year, oldest first; in the newest year, its latest quarter on its own
+    (`2022-q3`) after the quarters before it (`2022-q1-q2`)."""
+    years = issues_by_year(archive)
+    bundles = [(str(year), issues) for year, issues in years.items()]
+    if years:
+        newest = max(years)
+        latest = max(_quarter(issue) for issue in years[newest])
+        earlier = [issue for issue in years[newest] if _quarter(issue) < latest]
+        bundles[-1:] = [(f"{newest}-q{latest}", [i for i in years[newest] if _quarter(i) == latest])]
+        if earlier:
+            name = f"{newest}-q1" if latest == 2 else f"{newest}-q1-q{latest - 1}"
+            bundles.insert(-1, (name, earlier))
+    return bundles
+
+
+def _quarter(issue: Issue) -> int:
+    return (issue.date.month - 1) // 3 + 1
 
 
 def index_site(archive: Archive, site_dir: Path, workers: int | None = None) -> IndexReport:
     """Index the archive's published items into `site_dir/pagefind/`, replacing any index there.
 
-    Years not in the cache are indexed first, `workers` at a time (default: one per core); the
-    cache keeps only the bundles of this archive afterwards.
+    Bundles not in the cache are indexed first, `workers` at a time (default: one per core);
+    the cache keeps only the bundles of this archive afterwards.
     """
     start = time.perf_counter()
     writer = RecordWriter(archive.publication)
@@ -106,14 +131,14 @@ def index_site(archive: Archive, site_dir: Path, workers: int | None = None) -> 
         _require_pagefind()
         cache.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for done in [pool.submit(_index_year, shard, writer, cache) for shard in missing]:
+            for done in [pool.submit(_index_bundle, shard, writer, cache) for shard in missing]:
                 done.result()
     target = site_dir / BUNDLE_FOLDER
     staging = Path(tempfile.mkdtemp(prefix=".jianbao-search-", dir=site_dir))
     try:
         bundle = staging / BUNDLE_FOLDER
         for shard in shards:
-            shutil.copytree(cache / shard.key, bundle / str(shard.year), copy_function=link_or_copy)
+            shutil.copytree(cache / shard.key, bundle / shard.name, copy_function=link_or_copy)
         if shards:
             (bundle / MANIFEST).write_text(json.dumps(manifest(shards)) + "\n", encoding="utf-8")
         swap_in(bundle if shards else None, target)
@@ -122,20 +147,20 @@ def index_site(archive: Archive, site_dir: Path, workers: int | None = None) -> 
     _forget_other_bundles(cache, {shard.key for shard in shards})
     return IndexReport(
         records=sum(shard.size for shard in shards),
-        years=len(shards),
+        bundles=len(shards),
         indexed=len(missing),
         seconds=time.perf_counter() - start,
     )
 
 
 def manifest(shards: list[Shard]) -> dict[str, object]:
-    """What the search box needs to merge the years: their folders, newest first, and the base
-    of the weights that keep their date orders apart. A place in a year's date order is less
+    """What the search box needs to merge the bundles: their folders, newest first, and the base
+    of the weights that keep their date orders apart. A place in a bundle's date order is less
     than the number of its records plus its sort anchor, so it fits below a power of two; each
-    year's places are weighted by that power once more than the year before
+    bundle's places are weighted by that power once more than the bundle before
     (assets/jianbao/search.js)."""
     places = max(shard.size for shard in shards) + 1
-    return {"years": [str(shard.year) for shard in reversed(shards)], "weight_base": 1 << places.bit_length()}
+    return {"bundles": [shard.name for shard in reversed(shards)], "weight_base": 1 << places.bit_length()}
 
 
 def run_pagefind(records_dir: Path, bundle: Path) -> None:
@@ -155,11 +180,11 @@ def run_pagefind(records_dir: Path, bundle: Path) -> None:
         raise SearchIndexError("检索索引生成失败（Pagefind）：" + " / ".join(output))
 
 
-def _index_year(shard: Shard, writer: RecordWriter, cache: Path) -> None:
+def _index_bundle(shard: Shard, writer: RecordWriter, cache: Path) -> None:
     """Records, Pagefind, then the finished bundle renamed into the cache (never half there)."""
-    work = Path(tempfile.mkdtemp(prefix=f".{shard.year}-", dir=cache))
+    work = Path(tempfile.mkdtemp(prefix=f".{shard.name}-", dir=cache))
     try:
-        writer.write(shard.year, shard.records, work / "records")
+        writer.write(shard.name, shard.records, work / "records")
         bundle = work / "bundle"
         run_pagefind(work / "records", bundle)
         prune(bundle)

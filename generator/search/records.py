@@ -58,8 +58,9 @@ class SearchRecord:
     source: str | None
     paragraphs: tuple[str, ...]
     order: int
-    """Place in its year, oldest issue and first item first: the date sort. Counted within the
-    year, so that a new issue changes no other year's records (each year is its own index)."""
+    """Place in its bundle (a year, or a quarter of the newest year), oldest issue and first item
+    first: the date sort. Counted within the bundle, so that a new issue changes no other
+    bundle's records (each bundle is its own index)."""
 
 
 def indexed_issues(archive: Archive) -> list[Issue]:
@@ -137,13 +138,13 @@ class RecordWriter:
             for name in (RECORD_TEMPLATE, SORT_ANCHOR_TEMPLATE)
         ]
         self.source = "\0".join(sources)
-        """Both templates: part of each year's fingerprint."""
+        """Both templates: part of each bundle's fingerprint."""
         self._record, self._anchor = (environment.from_string(source) for source in sources)
 
-    def write(self, year: int, records: Iterable[SearchRecord], folder: Path) -> None:
-        """A year's records as `folder/<record.file>`, and its sort anchor as
-        `folder/<year>/sort-anchor.html`."""
-        anchor = folder / str(year) / SORT_ANCHOR
+    def write(self, bundle: str, records: Iterable[SearchRecord], folder: Path) -> None:
+        """A bundle's records as `folder/<record.file>`, and its sort anchor as
+        `folder/<bundle>/sort-anchor.html`."""
+        anchor = folder / bundle / SORT_ANCHOR
         anchor.parent.mkdir(parents=True, exist_ok=True)
         anchor.write_text(self._anchor.render(), encoding="utf-8")
         for record in records:

@@ -12,14 +12,15 @@
  * counting more) then puts them in order of relevance. A record's URL (2021/06/item-3.html)
  * names the item's place on its issue page (2021/06/#item-3).
  *
- * The index is one Pagefind bundle per year (pagefind/2021/ …), listed newest first in
- * pagefind/shards.json. The newest year's pagefind.js is loaded and the other years are merged
- * into it, twice: once for relevance, and once for the date order. Pagefind sorts merged
- * results by score, and a sort scores each result by its place in its own year's date order,
- * so the years would interleave: the dated searcher weights each year's scores by a power of
- * shards.json's weight_base (larger than any place), one power more per year, newest highest.
- * (Place 0 would stay 0 in every year: each year's first page is a sort anchor that is never a
- * hit, themes/default/site/jianbao/search-sort-anchor.html.) Oldest first is that list reversed.
+ * The index is one Pagefind bundle per year (pagefind/2021/ …; the newest year one per quarter,
+ * pagefind/2022-q1/ …), listed newest first in pagefind/shards.json. The newest bundle's
+ * pagefind.js is loaded and the other bundles are merged into it, twice: once for relevance,
+ * and once for the date order. Pagefind sorts merged results by score, and a sort scores each
+ * result by its place in its own bundle's date order, so the bundles would interleave: the
+ * dated searcher weights each bundle's scores by a power of shards.json's weight_base (larger
+ * than any place), one power more per bundle, newest highest. (Place 0 would stay 0 in every
+ * bundle: each bundle's first page is a sort anchor that is never a hit,
+ * themes/default/site/jianbao/search-sort-anchor.html.) Oldest first is that list reversed.
  *
  * Everything is loaded from this site: pagefind/…/pagefind.js, its worker and its index files.
  * A classic script (not a module), so that it runs from file:// too and can say that the
@@ -88,8 +89,8 @@
           return response.json();
         })
         .then(function (manifest) {
-          var bundles = manifest.years.map(function (year) {
-            return new URL("pagefind/" + year + "/", siteRoot).pathname;
+          var bundles = manifest.bundles.map(function (name) {
+            return new URL("pagefind/" + name + "/", siteRoot).pathname;
           });
           var byDate = bundles.map(function (bundle, newer) {
             return Math.pow(manifest.weight_base, bundles.length - 1 - newer);
@@ -111,7 +112,7 @@
     return pagefind;
   }
 
-  /* The newest year's bundle with the other years merged in, each year's scores times its weight. */
+  /* The newest bundle with the others merged in, each bundle's scores times its weight. */
   function searcher(module, bundles, weights) {
     var instance = module.createInstance({ basePath: bundles[0] });
     return instance.options({ baseUrl: "/", indexWeight: weights[0] }).then(function () {
