@@ -172,7 +172,7 @@ def main() -> None:
     print(f"Material: search plugin with lang: zh ({jieba}); nav lists years only")
     print("builds start from an empty .jianbao-cache (cold); cache warm: the same build again, nothing")
     print("changed (what an office runs every week); rebuild: `jianbao build` again after one")
-    print("sentence is added to the latest issue (its PDF and its year's index are made again)")
+    print("sentence is added to the latest issue (its PDF and its bundle of the index are made again)")
     print("phases from `jianbao build --timings` of the full build; PDFs render in worker processes")
     print("while pages and search are built, so 'PDFs after pages' is only the time left waiting for them")
     peak_how = "/usr/bin/time -v" if GNU_TIME.exists() else "n/a (no /usr/bin/time)"
