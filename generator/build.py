@@ -74,7 +74,11 @@ def build(
     # The loaded archive lives as long as the build: the garbage collector need not walk it
     # again on every full collection (at 1040 issues that made the build grow faster than
     # the archive), and forked PDF workers then share its pages instead of copying them.
+    # Nor does it run during the build: the page data, the pages and the search records are
+    # millions of objects that live until the build ends, walked again by every collection
+    # (pages phase at 520 issues: 15-20 % faster; the main process 30 MB larger).
     gc.freeze()
+    gc.disable()
     progress = progress or Silent()
     out_dir = out_dir.resolve()
     staging = out_dir.with_name(f".{out_dir.name}.building")
@@ -112,6 +116,7 @@ def build(
     finally:
         if job is not None:
             job.close()
+        gc.enable()  # `jianbao serve` builds again and again in one process
     return report
 
 

@@ -8,6 +8,7 @@ overlaps with the site build in the main process.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ def _start_worker(publication: Publication) -> None:
     """One Typst compiler per worker. Ctrl-C is the main process's to handle: it stops the pool."""
     global _worker_renderer
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()  # forked while the build had it off; a worker lives as long as the build
     _worker_renderer = PdfRenderer(publication)
 
 
