@@ -10,6 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from generator.problems import UserError
 from tests.conftest import load_archive, make_project, run_cli
 
 
@@ -66,6 +69,25 @@ def test_a_failing_build_leaves_the_previous_site_as_it_was(project: Path) -> No
     assert "正文（仿宋）" in result.output and "fonts-noto-cjk" in result.output
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.*"))
+
+
+def test_a_broken_theme_template_is_named_with_its_line(project: Path) -> None:
+    """A template of the project's own theme that does not compile, or fails while a page is
+    rendered: the file and the line in Chinese, no traceback, the previous site kept."""
+    assert run_cli(project, "build", "--no-pdf").exit_code == 0
+    before = tree_digest(project / "site")
+    own = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
+    own.parent.mkdir(parents=True)
+    for text, line, what in (
+        ("正文\n{% if %}\n", 2, "有语法错误"),
+        ("正文\n\n{{ nothing.at.all }}\n", 3, "出错"),
+    ):
+        own.write_text(text, encoding="utf-8")
+        result = run_cli(project, "build", "--no-pdf")
+        assert result.exit_code == 1
+        assert f"themes/default/site/jianbao/issue.html:{line}: 错误：网页模板{what}" in result.output
+        assert "Traceback" not in result.output and "Error building page" not in result.output
+        assert tree_digest(project / "site") == before
 
 
 def test_ctrl_c_during_a_build_leaves_the_previous_site(project: Path) -> None:
@@ -245,3 +267,22 @@ def test_only_the_pdfs_of_changed_issues_are_typeset_again(tmp_path: Path) -> No
 
     picture.write_bytes(_png(0, 0, 200))  # the same name, another picture
     assert build(load_archive(config), site).pdfs_rendered == 1
+
+
+def test_the_garbage_collector_runs_again_after_a_build(tmp_path: Path) -> None:
+    """A build turns the collector off while it runs; `jianbao serve` builds again and again in
+    one process, so it must be back on afterwards, also after a failed build."""
+    import gc
+
+    from generator.build import build
+
+    project = make_project(tmp_path / "project")
+    archive = load_archive(project / "site_config.yml")
+    build(archive, project / "site", with_pdf=False)
+    assert gc.isenabled()
+    broken = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{% if %}", encoding="utf-8")  # a template that cannot be compiled
+    with pytest.raises(UserError):
+        build(load_archive(project / "site_config.yml"), project / "site", with_pdf=False)
+    assert gc.isenabled()

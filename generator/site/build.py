@@ -13,15 +13,17 @@ import logging
 import os
 import shutil
 import tempfile
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import TemplateError, TemplateSyntaxError
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import Abort
 
 from generator.model import Archive
-from generator.problems import UserError
+from generator.problems import UserError, display_path
 from generator.site.content import site_content
 from generator.site.incremental import PageMemory, dirty_build_allowed
 from generator.site.mkdocs_config import mkdocs_config, site_theme_dirs
@@ -55,7 +57,7 @@ def build_site(
         with tempfile.TemporaryDirectory(prefix="jianbao-mkdocs-") as scratch:
             docs_dir = Path(scratch) / "docs"
             docs_dir.mkdir()
-            with quiet_mkdocs(), dirty_build_allowed():
+            with quiet_mkdocs(archive.publication.root), dirty_build_allowed():
                 config = mkdocs_config(archive.publication, content, docs_dir=docs_dir, site_dir=staging)
                 plugin = JianbaoPlugin(
                     content,
@@ -86,17 +88,40 @@ def move_into(source: Path, destination: Path) -> None:
 
 
 @contextlib.contextmanager
-def quiet_mkdocs() -> Iterator[None]:
+def quiet_mkdocs(root: Path) -> Iterator[None]:
     """MkDocs' English progress lines are noise for jianbao's users; its warnings still show.
 
-    MkDocs aborts with a SystemExit; here it becomes a SiteBuildError the caller can report.
+    MkDocs aborts with a SystemExit, and a theme template of the project's own may not compile
+    or render: each becomes a SiteBuildError the caller can report (paths relative to `root`).
     """
     logger = logging.getLogger("mkdocs")
     previous = logger.level
     logger.setLevel(logging.WARNING)
+    page_errors = logging.getLogger("mkdocs.commands.build")
+    page_errors.addFilter(_reported_here)
     try:
         yield
     except Abort as abort:  # a SystemExit: never let it end the caller's process
         raise SiteBuildError(f"网页生成失败：{abort}") from abort
+    except TemplateSyntaxError as error:
+        where = display_path(Path(error.filename), root) if error.filename else error.name
+        raise SiteBuildError(
+            f"{where}:{error.lineno}: 错误：网页模板有语法错误（{error.message}）。"
+            "请改正这个模板；删除它则使用默认主题的模板。"
+        ) from error
+    except TemplateError as error:
+        # Jinja puts the template's lines into the traceback: the last one is where it failed.
+        lines = [
+            frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".html")
+        ]
+        where = f"{display_path(Path(lines[-1].filename), root)}:{lines[-1].lineno}: " if lines else ""
+        raise SiteBuildError(f"{where}错误：网页模板出错（{error}）。请检查这个网页模板。") from error
     finally:
         logger.setLevel(previous)
+        page_errors.removeFilter(_reported_here)
+
+
+def _reported_here(record: logging.LogRecord) -> bool:
+    """MkDocs logs a page that fails ("Error building page …", in English) before it raises
+    the error, which becomes a message in Chinese here."""
+    return not record.getMessage().startswith("Error building page")
