@@ -246,6 +246,17 @@ def test_navigation_does_not_list_the_issues(site: Path) -> None:
     assert "archive/2021/" in home and "archive/2022/" in home
 
 
+def test_navigation_lists_recent_years_only() -> None:
+    """Every page carries the navigation: it lists the newest years, the archive page all."""
+    from generator.site.content import SiteContent
+    from generator.site.mkdocs_config import NAV_YEARS, navigation
+
+    content = SiteContent(pages=(), feed=b"", media=(), years=tuple(range(2035, 2015, -1)), globals={})
+    archive = navigation(content)[1]["往期简报"]
+    assert archive[0] == "archive/index.md"
+    assert [next(iter(year)) for year in archive[1:]] == [f"{y}年" for y in range(2035, 2035 - NAV_YEARS, -1)]
+
+
 # ------------------------------------------------------------------ one issue
 
 
