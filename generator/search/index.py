@@ -55,11 +55,12 @@ class SearchIndexError(UserError):
 
 @dataclass(frozen=True)
 class Shard:
-    """Some searchable issues (a year's, or a quarter's of the newest year), and the fingerprint
-    that names their bundle in the cache."""
+    """Some searchable issues (a year's, or part of the newest year's), and the fingerprint that
+    names their bundle in the cache."""
 
     name: str
-    """The bundle's folder: `2021`, or `2022-q1` for a quarter of the newest year."""
+    """The bundle's folder: `2021`; in the newest year `2022-q3` (its latest quarter) and
+    `2022-q1-q2` (the quarters before)."""
     publication: Publication
     issues: tuple[Issue, ...]
     key: str
@@ -101,14 +102,16 @@ def _bundles(archive: Archive) -> list[tuple[str, list[Issue]]]:
     (`2022-q3`) after the quarters before it (`2022-q1-q2`)."""
     years = issues_by_year(archive)
     bundles = [(str(year), issues) for year, issues in years.items()]
-    if years:
-        newest = max(years)
-        latest = max(_quarter(issue) for issue in years[newest])
-        earlier = [issue for issue in years[newest] if _quarter(issue) < latest]
-        bundles[-1:] = [(f"{newest}-q{latest}", [i for i in years[newest] if _quarter(i) == latest])]
-        if earlier:
-            name = f"{newest}-q1" if latest == 2 else f"{newest}-q1-q{latest - 1}"
-            bundles.insert(-1, (name, earlier))
+    if not years:
+        return bundles
+    newest = bundles.pop()[1]  # years are oldest first
+    year = newest[0].year
+    latest = max(_quarter(issue) for issue in newest)
+    earlier = [issue for issue in newest if _quarter(issue) < latest]
+    if earlier:
+        quarters = "q1" if latest == 2 else f"q1-q{latest - 1}"
+        bundles.append((f"{year}-{quarters}", earlier))
+    bundles.append((f"{year}-q{latest}", [issue for issue in newest if _quarter(issue) == latest]))
     return bundles
 
 
