@@ -4,7 +4,7 @@
 
 Writes OUT_DIR/site_config.yml (a copy of the repository's) and OUT_DIR/content/<YYYY>/<NN>.yml:
 one issue every Friday from the first Friday of 2016, numbered from 1 each January, 15 items each
-over the three sections. Bodies recombine sentences of shared/reference/*.txt. Same arguments,
+over the three sections. Bodies recombine sentences of benchmarks/reference/*.txt. Same arguments,
 byte-identical files.
 """
 
@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = Path(__file__).resolve().parent / "reference"
+"""Texts of a real bulletin and campaign documents (copied from the project brief's references)."""
 FIRST_FRIDAY = dt.date(2016, 1, 1)  # 2016-01-01 is a Friday
 ITEMS_PER_ISSUE = 15
 TITLE_MAX = 50
