@@ -123,23 +123,8 @@ def nodes(tree: Any) -> Iterator[dict[str, Any]]:
 
 
 def images(blocks: list[Block]) -> list[Block]:
-    """Every image block of a body, in order. An image is a block of its own (an image inside
-    a line of text becomes its alt text), so inlines, most of a body's nodes, are not looked at."""
-    found: list[Block] = []
-
-    def walk(tree: Any) -> None:
-        for node in tree:
-            if isinstance(node, list | tuple):
-                walk(node)
-            elif node.get("type") == "image":
-                found.append(node)
-            else:
-                for key in ("blocks", "items", "head", "rows"):
-                    if key in node:
-                        walk(node[key])
-
-    walk(blocks)
-    return found
+    """Every image block of a body, in order."""
+    return [node for node in nodes(blocks) if node.get("type") == "image"]
 
 
 class _Walker:

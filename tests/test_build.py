@@ -51,6 +51,13 @@ def test_bad_input_writes_nothing(project: Path) -> None:
     assert not list(project.glob(".site.*"))
 
 
+def own_issue_template(project: Path) -> Path:
+    """Where the project's own theme overrides the issue page's template (folders made)."""
+    path = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def test_a_failing_build_leaves_the_previous_site_as_it_was(project: Path) -> None:
     assert run_cli(project, "build").exit_code == 0
     before = tree_digest(project / "site")
@@ -76,8 +83,7 @@ def test_a_broken_theme_template_is_named_with_its_line(project: Path) -> None:
     rendered: the file and the line in Chinese, no traceback, the previous site kept."""
     assert run_cli(project, "build", "--no-pdf").exit_code == 0
     before = tree_digest(project / "site")
-    own = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
-    own.parent.mkdir(parents=True)
+    own = own_issue_template(project)
     for text, line, what in (
         ("正文\n{% if %}\n", 2, "有语法错误"),
         ("正文\n\n{{ nothing.at.all }}\n", 3, "出错"),
@@ -202,8 +208,7 @@ def test_an_edited_theme_template_shows_on_the_next_build(tmp_path: Path) -> Non
     project = make_project(tmp_path / "project")
     config = project / "site_config.yml"
     site = project / "site"
-    own = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
-    own.parent.mkdir(parents=True)
+    own = own_issue_template(project)
     bundled = (DEFAULT_SITE_THEME / "jianbao" / "issue.html").read_text(encoding="utf-8")
     for marker in ("第一版模板标记", "第二版模板标记"):
         own.write_text(
@@ -280,9 +285,7 @@ def test_the_garbage_collector_runs_again_after_a_build(tmp_path: Path) -> None:
     archive = load_archive(project / "site_config.yml")
     build(archive, project / "site", with_pdf=False)
     assert gc.isenabled()
-    broken = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
-    broken.parent.mkdir(parents=True)
-    broken.write_text("{% if %}", encoding="utf-8")  # a template that cannot be compiled
+    own_issue_template(project).write_text("{% if %}", encoding="utf-8")  # a template that cannot be compiled
     with pytest.raises(UserError):
         build(load_archive(project / "site_config.yml"), project / "site", with_pdf=False)
     assert gc.isenabled()

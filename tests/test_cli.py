@@ -26,15 +26,16 @@ def test_missing_config_is_a_clear_message(tmp_path: Path) -> None:
     assert "找不到配置文件" in result.output
 
 
+def run_jianbao(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """`jianbao` in a process of its own (`python -m generator`), output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
 def test_sample_archive_passes_check() -> None:
     """The real archive in content/: no errors; the only warnings are the real issue's long headlines."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "generator", "check"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = run_jianbao("check")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Traceback" not in completed.stderr
     warnings = [line for line in completed.stdout.splitlines() if ": 警告：" in line]
@@ -45,20 +46,9 @@ def test_sample_archive_passes_check() -> None:
 def test_the_process_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) -> None:
     """`run` ends the process without the interpreter's shutdown: nothing printed may be lost
     (output piped, so buffered) and the exit codes stay those of the verbs."""
-    ok = subprocess.run(
-        [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False
-    )
+    ok = run_jianbao("--help")
     assert ok.returncode == 0 and "用法：" in ok.stdout and "命令" in ok.stdout
-    missing = subprocess.run(
-        [sys.executable, "-m", "generator", "check"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = run_jianbao("check", cwd=tmp_path)
     assert missing.returncode == 1 and "找不到配置文件" in missing.stderr + missing.stdout
-    usage = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--no-such-flag"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    usage = run_jianbao("check", "--no-such-flag", cwd=tmp_path)
     assert usage.returncode == 2 and "--no-such-flag" in usage.stderr

@@ -1,5 +1,6 @@
-"""The search index: records from the model, the Pagefind bundles they become (a year each,
-a quarter each in the newest year), the cache that keeps them, and their bytes."""
+"""The search index: records from the model, the Pagefind bundles they become (a year each;
+in the newest year, its latest quarter and the quarters before), the cache that keeps them,
+and their bytes."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def test_one_record_per_published_item(archive: Archive) -> None:
 
 def test_one_shard_per_year_counted_within_the_year(archive: Archive) -> None:
     """`order` is the date sort, counted within each bundle: issues by date (增刊第1期 of
-    22 June before 第9期 of 25 June), items in print order. The newest year is cut in quarters."""
+    22 June before 第9期 of 25 June), items in print order. The newest year's latest quarter is a bundle of its own."""
     shards = shards_of(archive)
     assert [shard.name for shard in shards] == ["2021", "2022-q1"]
     for shard in shards:

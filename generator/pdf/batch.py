@@ -2,8 +2,8 @@
 
 A PDF depends on the issue (its print data is made from it, with the publication), its
 images, the theme's print templates and the fonts; the fingerprint of those names a file in
-the cache, so an edit to one issue re-renders only that issue. Rendering runs in a process pool (one Typst compiler per worker), so it
-overlaps with the site build in the main process.
+the cache, so an edit to one issue re-renders only that issue. Rendering runs in a process
+pool (one Typst compiler per worker), so it overlaps with the site build in the main process.
 """
 
 from __future__ import annotations

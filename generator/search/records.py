@@ -31,7 +31,7 @@ from generator.themes import theme_file
 
 RECORD_TEMPLATE = "jianbao/search-record.html"
 SORT_ANCHOR_TEMPLATE = "jianbao/search-sort-anchor.html"
-"""Each year's first page, never a hit: the template says why."""
+"""Each bundle's first page, never a hit: the template says why."""
 SORT_ANCHOR = "sort-anchor.html"
 _TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|\S")
 """A search "word": a run of Latin letters and digits, or any other single character.
@@ -58,7 +58,7 @@ class SearchRecord:
     source: str | None
     paragraphs: tuple[str, ...]
     order: int
-    """Place in its bundle (a year, or a quarter of the newest year), oldest issue and first item
+    """Place in its bundle (a year, or part of the newest year), oldest issue and first item
     first: the date sort. Counted within the bundle, so that a new issue changes no other
     bundle's records (each bundle is its own index)."""
 

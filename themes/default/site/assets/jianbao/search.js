@@ -12,10 +12,10 @@
  * counting more) then puts them in order of relevance. A record's URL (2021/06/item-3.html)
  * names the item's place on its issue page (2021/06/#item-3).
  *
- * The index is one Pagefind bundle per year (pagefind/2021/ …; the newest year one per quarter,
- * pagefind/2022-q1/ …), listed newest first in pagefind/shards.json. The newest bundle's
- * pagefind.js is loaded and the other bundles are merged into it, twice: once for relevance,
- * and once for the date order. Pagefind sorts merged results by score, and a sort scores each
+ * The index is one Pagefind bundle per year (pagefind/2021/ …; in the newest year, its latest
+ * quarter and the quarters before it: pagefind/2022-q3/, pagefind/2022-q1-q2/), listed newest
+ * first in pagefind/shards.json. The newest bundle's pagefind.js is loaded and the other bundles
+ * are merged into it, twice: once for relevance, and once for the date order. Pagefind sorts merged results by score, and a sort scores each
  * result by its place in its own bundle's date order, so the bundles would interleave: the
  * dated searcher weights each bundle's scores by a power of shards.json's weight_base (larger
  * than any place), one power more per bundle, newest highest. (Place 0 would stay 0 in every
