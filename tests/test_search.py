@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import files
 from generator.build import build
 from generator.model import Archive, Issue
 from generator.search import index, records, stable
@@ -285,6 +286,44 @@ def test_indexing_is_byte_identical(site: Path, archive: Archive, tmp_path: Path
     assert tree(again / "pagefind") == tree(site / "pagefind")
     assert index_site(archive, again).indexed == 0
     assert tree(again / "pagefind") == tree(site / "pagefind")
+
+
+def test_bundles_are_made_in_memory_and_leave_nothing_there(
+    site: Path, archive: Archive, tmp_path: Path, cache: Path
+) -> None:
+    """Records and Pagefind's output are scratch: made in memory where there is room, the
+    finished bundles moved into the cache, nothing left behind."""
+    before = set(files.MEMORY_FOLDER.iterdir()) if files.MEMORY_FOLDER.is_dir() else set()
+    again = tmp_path / "again"
+    shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
+    assert index_site(archive, again).indexed == 2
+    assert tree(again / "pagefind") == tree(site / "pagefind")
+    after = set(files.MEMORY_FOLDER.iterdir()) if files.MEMORY_FOLDER.is_dir() else set()
+    assert {path.name for path in after - before if path.name.startswith(".jianbao")} == set()
+    assert sorted(path.name.startswith(".") for path in cache.iterdir()) == [False, False]
+
+
+def test_without_room_in_memory_bundles_are_made_in_the_cache(
+    site: Path, archive: Archive, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same records (Pagefind numbers them in the order the file system lists them, so the
+    bytes of its index may differ from those of a bundle made in memory)."""
+    monkeypatch.setattr(files, "MEMORY_FOLDER", tmp_path / "no-such-folder")
+    assert files.scratch_folder(cache, 1) == cache
+    again = tmp_path / "again"
+    shutil.copytree(site, again, ignore=shutil.ignore_patterns("pagefind"))
+    assert index_site(archive, again).indexed == 2
+    assert fragments(again / "pagefind") == fragments(site / "pagefind")
+    assert (again / "pagefind/shards.json").read_text() == (site / "pagefind/shards.json").read_text()
+    assert sorted(path.name.startswith(".") for path in cache.iterdir()) == [False, False]
+
+
+def test_scratch_goes_to_memory_only_with_room_to_spare(tmp_path: Path) -> None:
+    if not files.MEMORY_FOLDER.is_dir():
+        pytest.skip("no /dev/shm on this system")
+    free = shutil.disk_usage(files.MEMORY_FOLDER).free
+    assert files.scratch_folder(tmp_path, free // 8) == files.MEMORY_FOLDER
+    assert files.scratch_folder(tmp_path, free // 2) == tmp_path
 
 
 def test_pagefind_output_is_understood(archive: Archive, tmp_path: Path) -> None:

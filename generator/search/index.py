@@ -13,7 +13,8 @@ only, and only that bundle's records are made. The weekly edits and new issues g
 latest quarter, so the newest year is two bundles: its latest quarter (at most about 200
 items, a quarter of the time to index) and the quarters before it, which are indexed again
 once a quarter; on the first build of a new year they become one bundle again.
-The site gets hard links to the cached files. The search box loads the newest bundle's
+Records and Pagefind's output are made in memory where there is room (`/dev/shm`), then
+copied into the cache. The site gets hard links to the cached files. The search box loads the newest bundle's
 `pagefind.js` and merges the others into it (Pagefind's `mergeIndex`): one WebAssembly
 module, one list of results.
 """
@@ -33,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.files import link_or_copy, remove, swap_in
+from generator.files import link_or_copy, move_folder, scratch_folder, swap_in
 from generator.model import Archive, Issue, Publication
 from generator.pickle_cache import code_version, pickled_by_value
 from generator.problems import UserError
@@ -45,6 +46,8 @@ BUNDLE_FOLDER = "pagefind"
 MANIFEST = "shards.json"
 """In the bundle folder: the bundles, newest first (what the search box merges)."""
 CACHE_FOLDER = ".jianbao-cache/search"
+SCRATCH_BYTES_PER_RECORD = 16_000
+"""A record's HTML (about 3 KB) and its part of Pagefind's output (about 6 KB), generously."""
 LANGUAGE = "zh"
 """The language of every record and of every page (`<html lang="zh">`): one index."""
 
@@ -184,16 +187,18 @@ def run_pagefind(records_dir: Path, bundle: Path) -> None:
 
 
 def _index_bundle(shard: Shard, writer: RecordWriter, cache: Path) -> None:
-    """Records, Pagefind, then the finished bundle renamed into the cache (never half there)."""
-    work = Path(tempfile.mkdtemp(prefix=f".{shard.name}-", dir=cache))
+    """Records, Pagefind, then the finished bundle moved into the cache (never half there). The
+    records and Pagefind's output are made in memory where there is room (`scratch_folder`):
+    10,000 short-lived files a year of issues."""
+    scratch = scratch_folder(cache, shard.size * SCRATCH_BYTES_PER_RECORD)
+    work = Path(tempfile.mkdtemp(prefix=f".jianbao-{shard.name}-", dir=scratch))
     try:
         writer.write(shard.name, shard.records, work / "records")
         bundle = work / "bundle"
         run_pagefind(work / "records", bundle)
         prune(bundle)
         stabilise(bundle)
-        remove(cache / shard.key)
-        bundle.rename(cache / shard.key)
+        move_folder(bundle, cache / shard.key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
