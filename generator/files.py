@@ -52,16 +52,15 @@ def scratch_folder(fallback: Path, size: int) -> Path:
 
 
 def move_folder(source: Path, target: Path) -> None:
-    """Put the folder `source` at `target`, replacing it, never half there: a rename on one file
-    system; else a copy beside `target` under a temporary name, then that rename."""
+    """Put the folder `source` at `target`, never half there (`swap_in`); from another file
+    system by way of a copy beside `target`."""
     if source.stat().st_dev != target.parent.stat().st_dev:
         copy = target.with_name(f".{target.name}.{os.getpid()}.part")
         remove(copy)
         shutil.copytree(source, copy)
         shutil.rmtree(source)
         source = copy
-    remove(target)
-    source.rename(target)
+    swap_in(source, target)
 
 
 def remove(path: Path) -> None:

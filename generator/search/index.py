@@ -14,9 +14,9 @@ latest quarter, so the newest year is two bundles: its latest quarter (at most a
 items, a quarter of the time to index) and the quarters before it, which are indexed again
 once a quarter; on the first build of a new year they become one bundle again.
 Records and Pagefind's output are made in memory where there is room (`/dev/shm`), then
-copied into the cache. The site gets hard links to the cached files. The search box loads the newest bundle's
-`pagefind.js` and merges the others into it (Pagefind's `mergeIndex`): one WebAssembly
-module, one list of results.
+copied into the cache. The site gets hard links to the cached files. The search box loads
+the newest bundle's `pagefind.js` and merges the others into it (Pagefind's `mergeIndex`):
+one WebAssembly module, one list of results.
 """
 
 from __future__ import annotations
