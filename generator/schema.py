@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import Problems
-from generator.yaml_source import InvalidDate, Node
+from generator.yaml_source import InvalidDate, Node, quoted_date
 
 
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
@@ -73,7 +73,7 @@ class Reader:
             return None
         value = node.value
         if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)
+            value = node.source or str(value)
         if not isinstance(value, str):
             self._wrong(node, key, "文字")
             return None
@@ -100,6 +100,8 @@ class Reader:
         if node is None:
             return None
         value = node.value
+        if isinstance(value, str) and not isinstance(value, InvalidDate):
+            value = quoted_date(value) or value  # written in quotes: "2021-06-04"
         if isinstance(value, InvalidDate):
             self.problems.error(
                 self.path,

@@ -22,6 +22,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _DATE_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ZERO_PADDED = re.compile(r"^[-+]?0[0-9_]+$")
+"""YAML 1.1 reads 0120 as octal (80) and 08 as text; people mean the decimal number."""
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Node:
     line: int
     key_line: int | None = None
     block_style: bool = False
+    source: str | None = None
+    """A plain scalar's text as written (3.10, 007), for keys that want text."""
     children_keys: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -193,16 +197,24 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode, line: int) -> Node:
         block = node.style in ("|", ">")
-        if node.tag == _TIMESTAMP_TAG or (node.style is None and _DATE_LIKE.match(node.value)):
-            return Node(_parse_date(node.value), line, block_style=block)
+        if node.tag == _TIMESTAMP_TAG or (not node.style and _DATE_LIKE.match(node.value)):
+            return Node(parse_date(node.value), line, block_style=block)
+        source = None if node.style else node.value  # plain: style None, or "" from the C loader
+        if source is not None and _ZERO_PADDED.match(source):
+            return Node(int(source.replace("_", "")), line, source=source)
         try:
             value = self.constructor.construct_object(node)
         except (ValueError, yaml.YAMLError):
             value = node.value
-        return Node(value, line, block_style=block)
+        return Node(value, line, block_style=block, source=source)
 
 
-def _parse_date(text: str) -> dt.date | InvalidDate:
+def quoted_date(text: str) -> dt.date | InvalidDate | None:
+    """A date written in quotes ("2021-06-04"), or None if the text is not in that form."""
+    return parse_date(text) if _DATE_LIKE.match(text.strip()) else None
+
+
+def parse_date(text: str) -> dt.date | InvalidDate:
     match = _DATE_LIKE.match(text.strip())
     if match:
         try:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, make_project, run_cli
+from tests.conftest import FIXTURES, load_archive, make_project, run_cli
 
 CASES = sorted((FIXTURES / "问题").iterdir())
 
@@ -47,3 +48,18 @@ def test_base_project_is_clean(project: Path) -> None:
     result = run_cli(project, "check", "--strict")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "检查通过：3 个文件，0 个错误，0 个警告。"
+
+
+def test_numbers_and_dates_are_read_as_an_office_writes_them(project: Path) -> None:
+    """Zero-padded numbers are decimal (YAML 1.1 would read 0120 as 80), a quoted date is a
+    date, and a number-like headline keeps its digits."""
+    issue = project / "content" / "2021" / "02.yml"
+    text = issue.read_text(encoding="utf-8")
+    text = text.replace("number: 2\n", "number: 02\ncopies: 0120\n")
+    text = text.replace("date: 2021-06-04\n", 'date: "2021-06-04"\n', 1)
+    text = text.replace("title: 省厅印发大调研工作方案", "title: 2021.10")
+    issue.write_text(text, encoding="utf-8")
+    assert run_cli(project, "check", "--strict").exit_code == 0
+    second = load_archive(project / "site_config.yml").find(2021, 2)
+    assert second is not None
+    assert (second.copies, second.date, second.items[0].title) == (120, dt.date(2021, 6, 4), "2021.10")

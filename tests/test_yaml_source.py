@@ -65,3 +65,17 @@ def test_oversized_file_names_the_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "body: |\n" + ("  很长的正文\n" * (MAX_FILE_BYTES // 10)))
     assert load_yaml(path, problems) is None
     assert "单个文件上限为 1000 KB" in problems.errors[0].message
+
+
+def test_zero_padded_numbers_are_decimal(tmp_path: Path) -> None:
+    """YAML 1.1 reads 0120 as octal 80 and 08 as text; an office means 120 and 8."""
+    root = load_yaml(write(tmp_path, "number: 08\ncopies: 0120\nold: 07\nsigned: -010\n"), Problems())
+    assert root is not None
+    values = {key: node.value for key, node in root.value.items()}
+    assert values == {"number": 8, "copies": 120, "old": 7, "signed": -10}
+
+
+def test_plain_scalars_keep_their_text(tmp_path: Path) -> None:
+    root = load_yaml(write(tmp_path, 'version: 3.10\ncode: 007\nquoted: "3.10"\n'), Problems())
+    assert root is not None
+    assert [root.value[key].source for key in ("version", "code", "quoted")] == ["3.10", "007", None]
