@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from pathlib import Path
+
+import yaml
 
 from generator.files import write_atomic
 from generator.lock import LockEntry, fingerprint, read_lock, write_lock
 from generator.model import Archive, Issue
 from generator.problems import Problems, UserError
-
-_STATUS_LINE = re.compile(r"^status:.*$", re.MULTILINE)
-_DATE_LINE = re.compile(r"^date:.*$", re.MULTILINE)
 
 
 class PublishRefused(UserError):
@@ -52,11 +50,28 @@ def publish(archive: Archive, issue: Issue, today: dt.date, amend_reason: str | 
 
 
 def set_status_published(path: Path) -> None:
-    """Edit the one `status:` line in place, keeping the office's comments and layout."""
+    """Set the issue's `status:` to published in place, keeping the office's comments and
+    layout: only the value's own characters change (block or flow style alike); without a
+    `status:` key, one is added after `date:`."""
     text = path.read_text(encoding="utf-8-sig")
-    if _STATUS_LINE.search(text):
-        updated = _STATUS_LINE.sub("status: published", text, count=1)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure loader: marks count characters
+    values = {key.value: value for key, value in root.value} if isinstance(root, yaml.MappingNode) else {}
+    status, date = values.get("status"), values.get("date")
+    if status is not None:
+        updated = text[: status.start_mark.index] + "published" + text[status.end_mark.index :]
+    elif date is not None and root.flow_style:
+        updated = text[: date.end_mark.index] + ", status: published" + text[date.end_mark.index :]
+    elif date is not None:
+        line_end = text.find("\n", date.end_mark.index)
+        line_end = len(text) if line_end < 0 else line_end
+        updated = text[:line_end] + "\nstatus: published" + text[line_end:]
     else:
-        updated = _DATE_LINE.sub(lambda m: m.group(0) + "\nstatus: published", text, count=1)
+        updated = text
+    check = yaml.safe_load(updated)
+    if not isinstance(check, dict) or check.get("status") != "published":
+        raise PublishRefused(
+            f"{path.name}：无法自动把“status”改为 published。请手动在文件中写上一行 status: published，"
+            "再运行 jianbao publish。"
+        )
     if updated != text:
         write_atomic(path, updated)

@@ -84,3 +84,31 @@ def test_the_issue_page_shows_the_correction(project: Path, monkeypatch) -> None
     assert "更正调研日期&lt;script&gt;" in page
     other = (project / "site/2021/02/index.html").read_text(encoding="utf-8")
     assert "更正说明" not in other
+
+
+def test_publish_keeps_the_comment_on_the_status_line(project: Path) -> None:
+    issue_file = project / "content/2021/02.yml"
+    text = issue_file.read_text(encoding="utf-8")
+    issue_file.write_text(
+        text.replace("date: 2021-06-04\n", "date: 2021-06-04\nstatus: draft   # 定稿后发布\n", 1)
+    )
+    assert run_cli(project, "publish", "2021-2").exit_code == 0
+    assert "status: published   # 定稿后发布\n" in issue_file.read_text(encoding="utf-8")
+
+
+def test_publish_edits_an_issue_written_in_flow_style(project: Path) -> None:
+    """`{number: 2, date: …, status: draft, items: […]}`: the issue must really be published."""
+    issue_file = project / "content/2021/02.yml"
+    for status in (", status: draft", ""):
+        issue_file.write_text(
+            f"{{number: 2, date: 2021-06-04{status}, items: [{{section: provincial, title: 省厅印发方案,"
+            " body: 省厅印发大调研工作方案。}]}\n",
+            encoding="utf-8",
+        )
+        (project / "content/published.lock").unlink(missing_ok=True)
+        result = run_cli(project, "publish", "2021-2")
+        assert result.exit_code == 0, result.output
+        archive = load_project(project / "site_config.yml").archive
+        assert archive is not None
+        issue = archive.find(2021, 2)
+        assert issue is not None and issue.status.value == "published", issue_file.read_text(encoding="utf-8")
