@@ -78,7 +78,7 @@ def _check_item(item: Item, issue: Issue, publication: Publication, problems: Pr
 
 
 def check_images(issue: Issue, publication: Publication, problems: Problems) -> None:
-    """Every image a body shows must be a file inside content/media/ (errors)."""
+    """Every image a body shows must be a paragraph of its own and a file inside content/media/ (errors)."""
     texts = [(issue.note, issue.lines.get("note"))] + [
         (item.body, item.lines.get("body")) for item in issue.items
     ]
@@ -86,8 +86,17 @@ def check_images(issue: Issue, publication: Publication, problems: Problems) -> 
     for text, first_line in texts:
         if not text:
             continue
-        for source in (image["src"] for image in images(parse_body(text))):
+        for image in images(parse_body(text)):
+            source = image["src"]
             line = _line_containing(text, source, first_line)
+            if image.get("inline"):
+                problems.error(
+                    issue.path,
+                    line,
+                    f"图片“{source}”夹在文字、列表或表格中：图片必须单独成段，"
+                    "请把 ![说明](media/文件名) 单独写一行，前后各空一行。",
+                )
+                continue
             if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
                 problems.error(
                     issue.path,
