@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.files import write_atomic
@@ -22,6 +22,8 @@ from generator.model import Issue
 from generator.problems import Problems
 
 LOCK_NAME = "published.lock"
+MAX_TOTAL_SHIFT = 60
+"""How far back or forth `check` looks for a published issue's old 总第N期 (a year of weeklies)."""
 HEADER = "# jianbao：已发布简报的内容指纹，由 jianbao publish 维护，请勿手工修改。\n"
 
 
@@ -132,12 +134,32 @@ def check_locked(issues: list[Issue], entries: dict[str, LockEntry], problems: P
         content, items = fingerprint(issue)
         if content == entry.content:
             continue
+        recorded = recorded_total(issue, entry)
+        if recorded is not None:
+            problems.error(
+                issue.path,
+                issue.lines.get("number"),
+                f"{issue.label}已于 {entry.published.isoformat()} 发布，当时是总第{recorded}期，现在算出总第{issue.total}期："
+                f"前面有期次被删除或补录。请在本期文件中写上 total: {recorded} 保留原总期号，或恢复前面的期次。",
+            )
+            continue
         problems.error(
             issue.path,
-            None,
+            issue.lines.get("number"),
             f"{issue.label}已于 {entry.published.isoformat()} 发布，内容已被改动（{describe_change(issue, entry, items)}）。"
             f'已发布的简报不能悄悄修改：请撤销改动；确需更正时运行 jianbao publish {cli_id(issue)} --amend "更正原因"。',
         )
+
+
+def recorded_total(issue: Issue, entry: LockEntry) -> int | None:
+    """The 总第N期 the issue had when published, if that is all that changed since: the count
+    moves when an earlier issue is deleted or back-filled, though the issue itself was not touched."""
+    if issue.total is None or "total" in issue.lines:
+        return None
+    for total in range(max(1, issue.total - MAX_TOTAL_SHIFT), issue.total + MAX_TOTAL_SHIFT + 1):
+        if total != issue.total and fingerprint(replace(issue, total=total))[0] == entry.content:
+            return total
+    return None
 
 
 def describe_change(issue: Issue, entry: LockEntry, items: tuple[str, ...]) -> str:

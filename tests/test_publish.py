@@ -40,7 +40,7 @@ def test_a_changed_published_issue_fails_check_naming_the_item(project: Path) ->
     )
     check = run_cli(project, "check")
     assert check.exit_code == 1
-    assert "content/2021/01.yml: 错误：2021年第1期已于" in check.output
+    assert "content/2021/01.yml:1: 错误：2021年第1期已于" in check.output
     assert "第2条信息“广安市交通运输局开展超限检测站调研”" in check.output
     assert "--amend" in check.output
     assert run_cli(project, "pdf", "2021-1").exit_code == 1
@@ -112,3 +112,20 @@ def test_publish_edits_an_issue_written_in_flow_style(project: Path) -> None:
         assert archive is not None
         issue = archive.find(2021, 2)
         assert issue is not None and issue.status.value == "published", issue_file.read_text(encoding="utf-8")
+
+
+def test_deleting_an_earlier_issue_names_the_moved_total_and_the_fix(project: Path) -> None:
+    """总第N期 is counted over the archive: deleting (or back-filling) an earlier issue moves the
+    count of a published one that nobody touched. The message says so and how to keep it."""
+    assert run_cli(project, "publish", "2021-2").exit_code == 0
+    (project / "content/2021/01.yml").unlink()
+    check = run_cli(project, "check")
+    assert check.exit_code == 1
+    assert "content/2021/02.yml:1: 错误：2021年第2期已于" in check.output
+    assert "当时是总第2期，现在算出总第1期" in check.output and "total: 2" in check.output
+    issue_file = project / "content/2021/02.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace("number: 2\n", "number: 2\ntotal: 2\n"),
+        encoding="utf-8",
+    )
+    assert run_cli(project, "check").exit_code == 0
