@@ -95,7 +95,9 @@ def build(
                 job = start_pdfs(archive, issues)
         progress.phase("生成网页")
         with report.timed("网页"):
-            site = build_site(archive, staging, include_drafts=include_drafts, memory=memory)
+            site = build_site(
+                archive, staging, include_drafts=include_drafts, with_pdf=with_pdf, memory=memory
+            )
         report.pages, report.pages_carried_over = site.pages, site.carried_over
         progress.phase("建立检索索引")
         with report.timed("检索索引"):

@@ -289,3 +289,21 @@ def test_the_garbage_collector_runs_again_after_a_build(tmp_path: Path) -> None:
     with pytest.raises(UserError):
         build(load_archive(project / "site_config.yml"), project / "site", with_pdf=False)
     assert gc.isenabled()
+
+
+def test_a_site_without_pdfs_links_to_none_and_gets_the_links_with_them(project: Path) -> None:
+    """`--no-pdf` writes no pdf/: no page and no feed entry may point there. The build with PDFs
+    that follows renders the pages again, now with their links."""
+
+    def pdf_links(site: Path) -> int:
+        pages = [path.read_text(encoding="utf-8") for path in site.rglob("*.html")]
+        return sum(page.count("pdf/2021-") for page in pages) + (site / "feed.xml").read_text(
+            encoding="utf-8"
+        ).count("application/pdf")
+
+    assert run_cli(project, "build", "--no-pdf").exit_code == 0
+    assert not (project / "site" / "pdf").exists()
+    assert pdf_links(project / "site") == 0
+    assert run_cli(project, "build").exit_code == 0
+    assert len(list((project / "site" / "pdf").glob("*.pdf"))) == 2
+    assert pdf_links(project / "site") >= 2 * 3  # per issue: its page, the home or year list, the feed

@@ -43,12 +43,18 @@ class SiteReport:
 
 
 def build_site(
-    archive: Archive, out_dir: Path, *, include_drafts: bool, memory: PageMemory | None = None
+    archive: Archive,
+    out_dir: Path,
+    *,
+    include_drafts: bool,
+    with_pdf: bool = True,
+    memory: PageMemory | None = None,
 ) -> SiteReport:
     """Write every page, the feed, the 404 page, media/ and the theme's assets into out_dir.
 
-    With `memory` (the last build of the same site), unchanged pages are copied from it."""
-    content = site_content(archive, include_drafts)
+    With `memory` (the last build of the same site), unchanged pages are copied from it;
+    `with_pdf`: whether pdf/ will hold the issues' PDFs (pages link to them only then)."""
+    content = site_content(archive, include_drafts, with_pdf)
     memory = memory or PageMemory()
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jianbao-site-", dir=out_dir))

@@ -31,14 +31,14 @@ class SiteContent:
     values of the search box's filters)."""
 
 
-def site_content(archive: Archive, include_drafts: bool) -> SiteContent:
+def site_content(archive: Archive, include_drafts: bool, with_pdf: bool = True) -> SiteContent:
     publication = archive.publication
     issues = sorted(archive.visible(include_drafts), key=lambda issue: issue.sort_key)
     media = media_files(publication)
-    pages = site_pages(publication, issues, frozenset(site_path for site_path, _ in media))
+    pages = site_pages(publication, issues, frozenset(site_path for site_path, _ in media), with_pdf)
     return SiteContent(
         pages=tuple(pages),
-        feed=atom_feed(publication, issues),
+        feed=atom_feed(publication, issues, with_pdf),
         media=media,
         years=tuple(sorted({issue.year for issue in issues}, reverse=True)),
         globals={**site_globals(publication), "search": search_facets(archive)},

@@ -20,8 +20,9 @@ FEED_ENTRIES = 50
 _CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
-def atom_feed(publication: Publication, issues: list[Issue]) -> bytes:
-    """`issues` oldest first; the feed lists the newest FEED_ENTRIES, newest first."""
+def atom_feed(publication: Publication, issues: list[Issue], with_pdf: bool = True) -> bytes:
+    """`issues` oldest first; the feed lists the newest FEED_ENTRIES, newest first, each with its
+    PDF as an enclosure when the site has PDFs (`with_pdf`)."""
     base = _base_url(publication)
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
     _text(feed, "title", publication.site_name or publication.title)
@@ -35,12 +36,12 @@ def atom_feed(publication: Publication, issues: list[Issue]) -> bytes:
     author = ET.SubElement(feed, "author")
     _text(author, "name", publication.office)
     for issue in sorted(issues, key=lambda issue: issue.sort_key, reverse=True)[:FEED_ENTRIES]:
-        feed.append(_entry(publication, issue, base))
+        feed.append(_entry(publication, issue, base, with_pdf))
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _entry(publication: Publication, issue: Issue, base: str) -> ET.Element:
+def _entry(publication: Publication, issue: Issue, base: str, with_pdf: bool) -> ET.Element:
     entry = ET.Element("entry")
     title = issue.label + (f"（{issue.kind.label}）" if issue.kind.label else "")
     if issue.topic:
@@ -49,9 +50,10 @@ def _entry(publication: Publication, issue: Issue, base: str) -> ET.Element:
     url = base + SiteUrls.issue(issue)
     _text(entry, "id", url if base else _urn(publication, issue.slug))
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
-    ET.SubElement(
-        entry, "link", {"rel": "enclosure", "type": "application/pdf", "href": base + SiteUrls.pdf(issue)}
-    )
+    if with_pdf:
+        ET.SubElement(
+            entry, "link", {"rel": "enclosure", "type": "application/pdf", "href": base + SiteUrls.pdf(issue)}
+        )
     _text(entry, "published", _timestamp(issue.date))
     _text(entry, "updated", _timestamp(issue.date))
     lines = [

@@ -45,18 +45,21 @@ class ArchiveView:
     tags: tuple[Link, ...]
 
 
-def site_pages(publication: Publication, issues: list[Issue], media_files: frozenset[str]) -> list[SitePage]:
-    """`issues`: the issues to publish, oldest first (drafts already left out or not)."""
+def site_pages(
+    publication: Publication, issues: list[Issue], media_files: frozenset[str], with_pdf: bool = True
+) -> list[SitePage]:
+    """`issues`: the issues to publish, oldest first (drafts already left out or not); `with_pdf`:
+    whether the site has their PDFs to link to."""
     urls = SiteUrls(
         publication,
         regions={item.region for issue in issues for item in issue.items if item.region},
         tags={tag for issue in issues for item in issue.items for tag in item.tags},
     )
-    summaries = {id(issue): summarize(issue, publication) for issue in issues}
+    summaries = {id(issue): summarize(issue, publication, with_pdf) for issue in issues}
     indexes = build_indexes(publication, issues, urls)
     return [
         home_page(publication, issues, summaries),
-        *issue_pages(publication, issues, urls, media_files, summaries),
+        *issue_pages(publication, issues, urls, media_files, summaries, with_pdf),
         archive_page(issues, indexes),
         *year_pages(issues, summaries),
         *(page for index in indexes for page in index_pages(index, summaries)),
@@ -80,12 +83,13 @@ def issue_pages(
     urls: SiteUrls,
     media_files: frozenset[str],
     summaries: dict[int, IssueSummary],
+    with_pdf: bool,
 ) -> list[SitePage]:
     """One page per issue, its data `Deferred`: made from the issue, the issues before and after
-    it (their summaries), the publication, the URLs of regions and tags, the media files and
-    jianbao's code, and fingerprinted by those."""
+    it (their summaries), the publication, the URLs of regions and tags, the media files, whether
+    PDFs are linked and jianbao's code, and fingerprinted by those."""
     shared = hashlib.sha256(
-        pickled_by_value((code_version(), publication, urls, sorted(media_files)))
+        pickled_by_value((code_version(), publication, urls, sorted(media_files), with_pdf))
     ).digest()
     none = bytes(32)  # in place of the digest of an issue before the first or after the last
     digests = [none, *(hashlib.sha256(pickled_by_value(issue)).digest() for issue in issues), none]

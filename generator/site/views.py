@@ -83,7 +83,8 @@ class IssueSummary:
     date_iso: str
     item_count: int
     is_draft: bool
-    pdf_url: str
+    pdf_url: str | None
+    """None when the site is built without PDFs (`--no-pdf`): no link to a missing file."""
     pdf_download: str
     toc: tuple[TocSection, ...]
 
@@ -136,7 +137,7 @@ class Correction:
     reason: str
 
 
-def summarize(issue: Issue, publication: Publication) -> IssueSummary:
+def summarize(issue: Issue, publication: Publication, with_pdf: bool = True) -> IssueSummary:
     prefix = "增刊" if issue.is_supplement else ""
     toc = tuple(
         TocSection(
@@ -157,7 +158,7 @@ def summarize(issue: Issue, publication: Publication) -> IssueSummary:
         date_iso=issue.date.isoformat(),
         item_count=len(issue.items),
         is_draft=issue.is_draft,
-        pdf_url=SiteUrls.pdf(issue),
+        pdf_url=SiteUrls.pdf(issue) if with_pdf else None,
         pdf_download=pdf_download_name(issue, publication),
         toc=toc,
     )
