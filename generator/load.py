@@ -69,12 +69,15 @@ def find_issue_files(content_dir: Path, problems: Problems) -> list[IssueFile]:
                 match = regular or supplement
                 assert match is not None
                 found.append(IssueFile(path, int(folder.name), int(match.group(1)), bool(supplement)))
-            elif path.suffix in (".yml", ".yaml"):
-                problems.error(
-                    path,
-                    None,
-                    "无法识别的文件名：每期简报应命名为两位期号，如 06.yml；增刊为 supplement-01.yml。",
-                )
+            elif path.suffix.lower() in (".yml", ".yaml"):
+                lower = path.stem + ".yml"
+                if REGULAR_FILE.match(lower) or SUPPLEMENT_FILE.match(lower):
+                    message = f"扩展名应为小写的 .yml：请把文件改名为 {lower}。"
+                else:
+                    message = (
+                        "无法识别的文件名：每期简报应命名为两位期号，如 06.yml；增刊为 supplement-01.yml。"
+                    )
+                problems.error(path, None, message)
     return found
 
 

@@ -103,9 +103,8 @@ def load_yaml(path: Path, problems: Problems) -> Node | None:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problems.error(path, line, _explain_yaml_error(exc))
+        line, message = _explain_yaml_error(exc, text.splitlines())
+        problems.error(path, line, message)
         return None
     except yaml.YAMLError as exc:
         problems.error(path, None, f"YAML 语法错误：{exc}")
@@ -116,10 +115,32 @@ def load_yaml(path: Path, problems: Problems) -> Node | None:
     return _Converter(path, problems).convert(root)
 
 
-def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+def _explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:
+    """The line to name and a Chinese explanation of PyYAML's error. An unclosed quote or
+    bracket is named where it opens (the parser notices only at the end of the file)."""
     problem = exc.problem or ""
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    opened = exc.context_mark.line + 1 if exc.context_mark is not None else line
+    if line is not None and lines:
+        line = min(line, len(lines))
     if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
-        return "YAML 语法错误：该行含有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
+        return line, "YAML 语法错误：该行含有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成两个空格。"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return opened, "YAML 语法错误：这一行的引号没有闭合：请在文字末尾补上配对的引号，或去掉开头的引号。"
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "方括号“[”" if "sequence" in context else "花括号“{”"
+        return opened, (
+            f"YAML 语法错误：这一行的{bracket}没有闭合，或其中的逗号、冒号有误："
+            "列表应写在一行内，如 tags: [大调研, 执法不规范]。"
+        )
+    if (
+        problem.startswith("mapping values are not allowed")
+        and line is not None
+        and _indented_deeper(lines, line)
+    ):
+        return line, "YAML 语法错误：这一行比上一行多缩进了：同一层的键必须对齐，请删去多余的空格。"
     known = {
         "mapping values are not allowed": "此处不能出现“: ”。若文字中含有英文冒号，请改用中文冒号“：”或给整段文字加引号",
         "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合",
@@ -133,8 +154,24 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     }
     for english, chinese in known.items():
         if problem.startswith(english) or english in problem:
-            return f"YAML 语法错误：{chinese}。（解析器原文：{problem}）"
-    return f"YAML 语法错误：{problem or exc}。请检查该行及上一行的缩进、冒号和引号。"
+            return line, f"YAML 语法错误：{chinese}。（解析器原文：{problem}）"
+    return line, f"YAML 语法错误：{problem or exc}。请检查该行及上一行的缩进、冒号和引号。"
+
+
+def _indented_deeper(lines: list[str], line: int) -> bool:
+    """Whether `line` (1-based) is a plain `key: value` indented more than the key above it
+    (a key after "- " counts from where the key starts)."""
+    current = lines[line - 1]
+    above = next(
+        (text for text in reversed(lines[: line - 1]) if text.strip() and not text.lstrip().startswith("#")),
+        None,
+    )
+    if above is None or above.rstrip().endswith(":") or current.count(": ") != 1:
+        return False
+    if not re.match(r"^ *[\w-]+: ", current):
+        return False
+    key_start = re.compile(r"^[ -]*")
+    return len(key_start.match(current)[0]) > len(key_start.match(above)[0])
 
 
 class _Converter:
