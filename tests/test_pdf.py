@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import io
 import re
 import shutil
@@ -13,7 +14,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from generator.model import Archive
+from generator.model import Archive, DistributionLine
 from generator.pdf import PdfRenderer
 from tests.conftest import make_project, run_cli
 
@@ -21,6 +22,7 @@ MM = 72 / 25.4
 TOP, LEFT, WIDTH, HEIGHT = 37 * MM, 28 * MM, 156 * MM, 225 * MM
 BOTTOM, RIGHT = TOP + HEIGHT, LEFT + WIDTH
 BODY_SIZE = 16
+DISTRIBUTION_SIZE = 14  # 四号
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +34,13 @@ def real_pdf(archive: Archive) -> bytes:
 
 @pytest.fixture(scope="module")
 def pages(real_pdf: bytes) -> list[list[tuple[float, str, list[dict]]]]:
+    return text_lines(real_pdf)
+
+
+def text_lines(data: bytes) -> list[list[tuple[float, str, list[dict]]]]:
     """Per page: (baseline from the top, text, chars) for every line, top to bottom."""
     result = []
-    with pdfplumber.open(io.BytesIO(real_pdf)) as pdf:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             rows: dict[float, list[dict]] = collections.defaultdict(list)
             for char in page.chars:
@@ -133,6 +139,101 @@ def test_distribution_block_on_last_page(real_pdf: bytes, pages: list) -> None:
     assert abs(rules[-1]["bottom"] - BOTTOM) < 1.5 * MM, "last rule on the text block's bottom edge"
     thickness = [round((r["bottom"] - r["top"]) / MM, 2) if r.get("height") else 0 for r in rules]
     assert thickness[0] == pytest.approx(0.35, abs=0.05) and thickness[-1] == pytest.approx(0.35, abs=0.05)
+
+
+@pytest.fixture(scope="module")
+def renderer(archive: Archive) -> PdfRenderer:
+    return PdfRenderer(archive.publication)
+
+
+@pytest.fixture(scope="module")
+def supplement_pdf(archive: Archive, renderer: PdfRenderer) -> bytes:
+    issue = archive.find(2021, 1, supplement=True)
+    assert issue is not None and issue.kind.label == "增刊"
+    return renderer.render(issue)
+
+
+@pytest.fixture(scope="module")
+def long_distribution_pdf(archive: Archive, renderer: PdfRenderer) -> bytes:
+    """2021年增刊第1期 with every label form, each line wrapping twice, one line starting with （."""
+    issue = archive.find(2021, 1, supplement=True)
+    assert issue is not None
+    recipients = (
+        "各市（州）交通运输局",
+        "省交通执法总队",
+        "厅高速公路交通执法各支队",
+        "厅机关各处室",
+        "厅直属各单位",
+        "交通运输部专项整治行动领导小组办公室",
+        "省委依法治省办",
+    )
+    opening_at_a_line_start = ("一二三四五六七八九十" * 3)[:26], "（州）交通运输局", "省司法厅"
+    lines = [DistributionLine(label, recipients) for label in ("报", "送", "发", "印送", "抄送")]
+    lines.insert(1, DistributionLine("报", opening_at_a_line_start))
+    return renderer.render(dataclasses.replace(issue, distribution=tuple(lines)))
+
+
+def distribution_rows(data: bytes) -> list[list[tuple[str, list[dict]]]]:
+    """The 报尾 (四号 lines above the text block's bottom on the last page): its lines per label."""
+    rows: list[list[tuple[str, list[dict]]]] = []
+    for baseline, text, chars in text_lines(data)[-1]:
+        if baseline > BOTTOM or any(abs(c["size"] - DISTRIBUTION_SIZE) > 0.6 for c in chars):
+            continue
+        if re.match(r"^(报|送|发|印送|抄送)：", text):
+            rows.append([])
+        if rows and not text.startswith("（共印"):
+            rows[-1].append((text, chars))
+    return rows
+
+
+@pytest.mark.parametrize("which", ["supplement_pdf", "long_distribution_pdf"])
+def test_distribution_continuation_lines_start_under_the_first_recipient(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    rows = distribution_rows(request.getfixturevalue(which))
+    assert len(rows) == (3 if which == "supplement_pdf" else 6)
+    continuations = 0
+    for (first_text, first_chars), *rest in rows:
+        colon = first_text.index("：")
+        first_recipient = first_chars[colon + 1]["x0"]
+        assert first_recipient == pytest.approx(
+            first_chars[0]["x0"] + (colon + 1) * DISTRIBUTION_SIZE, abs=0.1
+        )
+        for text, chars in rest:
+            assert chars[0]["x0"] == pytest.approx(first_recipient, abs=0.1 * MM), text
+            continuations += 1
+    if which == "supplement_pdf":
+        assert rows[2][1][0].startswith("法各支队。"), "the continuation line the audit measured"
+    else:
+        assert [len(row) for row in rows] == [3, 2, 3, 3, 3, 3], "long lines wrap twice"
+        assert rows[1][1][0].startswith("（州）"), "a continuation line starting with an opening mark"
+    assert continuations >= 1
+
+
+@pytest.mark.parametrize(
+    ("year", "number", "supplement", "label"), [(2021, 8, False, "专刊"), (2021, 1, True, "增刊")]
+)
+def test_kind_label_centred_under_the_name(
+    archive: Archive, renderer: PdfRenderer, year: int, number: int, supplement: bool, label: str
+) -> None:
+    issue = archive.find(year, number, supplement)
+    assert issue is not None
+    first_page = text_lines(renderer.render(issue))[0]
+    lines = [line for line in first_page if line[0] < TOP + 60 * MM and line[2][0]["size"] > BODY_SIZE + 1]
+    assert label in [text for _, text, _ in lines]
+    for _, text, chars in lines:
+        centre = (chars[0]["x0"] + chars[-1]["x1"]) / 2
+        assert centre == pytest.approx(LEFT + WIDTH / 2, abs=0.1 * MM), text
+
+
+def test_short_name_centred(archive: Archive) -> None:
+    publication = dataclasses.replace(archive.publication, title="工作简报")
+    issue = archive.find(2021, 8)
+    assert issue is not None
+    first_page = text_lines(PdfRenderer(publication).render(issue))[0]
+    name = next(chars for _, text, chars in first_page if text == "工作简报")
+    assert name[-1]["x1"] - name[0]["x0"] > 4 * name[0]["size"], "a short name is spread"
+    assert (name[0]["x0"] + name[-1]["x1"]) / 2 == pytest.approx(LEFT + WIDTH / 2, abs=0.1 * MM)
 
 
 def test_full_pages_have_22_lines_of_28_characters(pages: list) -> None:
