@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -311,3 +312,36 @@ def test_missing_fonts_name_the_role_and_package(tmp_path: Path) -> None:
     assert "楷体" in result.output and "KaiTi_GB2312、不存在的楷体" in result.output
     assert "fonts-lxgw-wenkai" in result.output
     assert not (project / "2021-01.pdf").exists()
+
+
+def test_no_paragraph_leaves_one_line_alone_at_a_page_break(archive: Archive, renderer: PdfRenderer) -> None:
+    """Across every page break of every sample issue: when a paragraph (or a ★ headline of the
+    contents) runs on to the next page, neither its first line stays alone at the bottom nor
+    its last line goes alone to the top (9704 practice; Word's 孤行控制)."""
+    pitch = WIDTH / 28
+
+    def indent(line: tuple[float, str, list[dict]]) -> float:
+        return (line[2][0]["x0"] - LEFT) / pitch
+
+    def starts_a_paragraph(line: tuple[float, str, list[dict]]) -> bool:
+        return line[1].startswith("★") or 1.5 < indent(line) < 2.5
+
+    def is_full(line: tuple[float, str, list[dict]]) -> bool:
+        return line[2][-1]["x1"] > RIGHT - 1
+
+    breaks = 0
+    for issue in archive.visible(include_drafts=True):
+        pages = [body_lines(page) for page in text_lines(renderer.render(issue))]
+        for before, after in itertools.pairwise(pages):
+            if not before or not after:
+                continue
+            last, first = before[-1], after[0]
+            runs_on = is_full(last) and not starts_a_paragraph(first) and indent(first) < 1.5
+            if not runs_on:
+                continue
+            breaks += 1
+            assert not starts_a_paragraph(last), (
+                f"{issue.label}: first line alone at a page bottom: {last[1]}"
+            )
+            assert is_full(first), f"{issue.label}: last line alone at a page top: {first[1]}"
+    assert breaks >= 10
