@@ -11,13 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from generator import __version__
 from generator.build import build as run_build
 from generator.build import write_pdfs
+from generator.chinese_click import ChineseChoice, ChineseDateTime, ChineseGroup, ChineseIntRange, ChinesePath
 from generator.config import load_publication
 from generator.files import source_date, write_atomic
 from generator.model import Archive, Issue, IssueKind, Publication
@@ -34,50 +35,33 @@ ISSUE_ID = re.compile(
 )
 
 
-class ChineseHelpFormatter(click.HelpFormatter):
-    """Click's help layout with its English headings in Chinese."""
+class IssueIdType(click.ParamType):
+    """An issue as `2021-6`, `2021-06`, or a supplement as `2021-s1` / `2021-增刊1` / `2021-supplement-1`."""
 
-    HEADINGS: ClassVar[dict[str, str]] = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    name = "期号"
 
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if ISSUE_ID.match(str(value).strip()):
+            return value
+        self.fail(f"“{value}”不是期号：应写成 年份-期号，如 2021-6；增刊写成 2021-s1。", param, ctx)
 
-    def section(self, name: str) -> Any:
-        return super().section(self.HEADINGS.get(name, name))
-
-
-click.Context.formatter_class = ChineseHelpFormatter
-
-
-def _chinese_help_option(option: click.Option | None) -> click.Option | None:
-    if option is not None:
-        option.help = "显示帮助并退出。"
-    return option
-
-
-class ChineseCommand(click.Command):
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _chinese_help_option(super().get_help_option(ctx))
-
-
-class ChineseGroup(click.Group):
-    command_class = ChineseCommand
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _chinese_help_option(super().get_help_option(ctx))
+    def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:
+        command = ctx.command_path if ctx is not None else "jianbao pdf"
+        return f"请写出期号，例如 {command} 2021-6（增刊：2021-s1）。"
 
 
 def config_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=ChinesePath(dir_okay=False),
         default="site_config.yml",
         help="配置文件的路径，默认为当前目录的 site_config.yml；项目根目录即其所在文件夹。",
     )(function)
 
 
 @click.group(
+    "jianbao",
     cls=ChineseGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="简报（jianbao）：用 YAML 编写每期工作简报，生成公文版式的 PDF 和可检索的网页档案。",
@@ -106,12 +90,12 @@ def check(config_path: Path, strict: bool) -> None:
 @click.option(
     "--date",
     "issue_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=ChineseDateTime(),
     help="印发日期，格式 YYYY-MM-DD；默认今天。",
 )
 @click.option(
     "--kind",
-    type=click.Choice([k.value for k in IssueKind]),
+    type=ChineseChoice([k.value for k in IssueKind]),
     default=IssueKind.REGULAR.value,
     help="regular 为常规期（默认），special 为专刊（与常规期共用期号），supplement 为增刊（单独编号）。",
 )
@@ -127,7 +111,7 @@ def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=ChinesePath(file_okay=False),
     default="site",
     help="输出文件夹，默认 site/。",
 )
@@ -158,7 +142,7 @@ def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool, timings:
 
 @main.command(help="生成网页档案并在 127.0.0.1 上预览；修改内容后浏览器自动刷新。")
 @config_option
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, help="端口，默认 8000。")
+@click.option("--port", type=ChineseIntRange(1, 65535), default=8000, help="端口，默认 8000。")
 @click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
 @click.option("--no-pdf", is_flag=True, help="预览时不排版 PDF（更快）。")
 def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
@@ -172,24 +156,28 @@ def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
         if not no_pdf:
             write_pdfs(archive, site_dir / "pdf", drafts)
 
-    click.echo(f"预览地址：http://127.0.0.1:{port}/（按 Ctrl-C 停止）", err=True)
-    with user_errors():
+    def on_listen(url: str) -> None:
+        click.echo(f"预览地址：{url}（按 Ctrl-C 停止）", err=True)
+
+    with user_errors():  # a busy or privileged port: PortUnavailable, before the address is printed
         serve_site(
             lambda: require_archive(config_path),
             "127.0.0.1",
             port,
             drafts,
+            with_pdf=not no_pdf,
             after_build=after_build,
+            on_listen=on_listen,
         )
 
 
 @main.command(help="排版一期简报的 PDF，例如 jianbao pdf 2021-6（增刊：2021-s1）。")
 @config_option
-@click.argument("issue_id", metavar="YYYY-N")
+@click.argument("issue_id", metavar="YYYY-N", type=IssueIdType())
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=ChinesePath(dir_okay=False),
     help="输出文件，默认为当前目录下的 2021-06.pdf 之类。",
 )
 def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
@@ -205,7 +193,7 @@ def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
 
 @main.command(help="把一期简报标为已发布，并在 content/published.lock 中记录其内容指纹。")
 @config_option
-@click.argument("issue_id", metavar="YYYY-N")
+@click.argument("issue_id", metavar="YYYY-N", type=IssueIdType())
 @click.option(
     "--amend", "reason", metavar="原因", help="更正已发布的一期：记录更正原因和日期，网页上显示更正说明。"
 )
@@ -307,7 +295,15 @@ def fail(message: str) -> NoReturn:
 def run() -> None:
     """Console entry point: no traceback for Ctrl-C; internal errors stay short unless debugging."""
     try:
-        main(standalone_mode=True)
+        try:
+            # not standalone: click would print its English "Aborted!" for Ctrl-C
+            code = main(standalone_mode=False)
+        except click.ClickException as error:
+            error.show()
+            code = error.exit_code
+        except click.Abort:
+            raise KeyboardInterrupt from None
+        sys.exit(code if isinstance(code, int) else 0)
     except KeyboardInterrupt:
         click.echo("jianbao：已中断。", err=True)
         sys.exit(130)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT, run_cli
 
 
@@ -18,6 +20,60 @@ def test_help_is_in_chinese(project: Path) -> None:
 def test_wrong_usage_exits_2(project: Path) -> None:
     assert run_cli(project, "check", "--no-such-flag").exit_code == 2
     assert run_cli(project, "new", "--date", "2021-13-01").exit_code == 2
+
+
+CLICK_ENGLISH = ("Error", "Try ", "Invalid", "No such", "Missing", "Got unexpected", "does not", "requires")
+COMMANDS = "可用的命令：build、check、new、pdf、publish、serve；可用 jianbao --help 查看各命令的说明。"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--bogus"], "没有 --bogus 这个选项。可用 jianbao check --help 查看全部选项。"),
+        (
+            ["check", "--strct"],
+            "没有 --strct 这个选项，是不是 --strict？可用 jianbao check --help 查看全部选项。",
+        ),
+        (["--bogus"], "没有 --bogus 这个选项。可用 jianbao --help 查看全部选项。"),
+        (["check", "--strict=yes"], "--strict 是开关，不带值：直接写 --strict。"),
+        (["new", "--date"], "--date 后面缺少值。可用 jianbao new --help 查看用法。"),
+        (
+            ["new", "--date", "2021-13-01"],
+            "--date 的值“2021-13-01”不是有效日期，格式为 YYYY-MM-DD，例如 2021-06-11。",
+        ),
+        (["new", "--kind", "weekly"], "--kind 的值“weekly”无效，只能是 regular、special 或 supplement。"),
+        (["serve", "--port", "0"], "--port 的值“0”超出范围，应为 1 到 65535 之间的整数。"),
+        (["serve", "--port", "http"], "--port 的值“http”不是整数，应为 1 到 65535 之间的整数。"),
+        (["frobnicate"], f"没有 frobnicate 这个命令。{COMMANDS}"),
+        (["biuld"], f"没有 biuld 这个命令，是不是 build？{COMMANDS}"),
+        (["--"], f"缺少命令。{COMMANDS}"),
+        (["check", "--config", "content"], "--config 的值“content”是文件夹，这里要写一个文件的路径。"),
+        (
+            ["build", "--out", "site_config.yml"],
+            "--out 的值“site_config.yml”是文件，这里要写一个文件夹的路径。",
+        ),
+        (["pdf"], "缺少参数 YYYY-N。请写出期号，例如 jianbao pdf 2021-6（增刊：2021-s1）。"),
+        (["publish", "2021"], "“2021”不是期号：应写成 年份-期号，如 2021-6；增刊写成 2021-s1。"),
+        (["pdf", "2021-1", "2021-2"], "多余的参数：2021-2。可用 jianbao pdf --help 查看用法。"),
+        (["check", "extra"], "多余的参数：extra。可用 jianbao check --help 查看用法。"),
+    ],
+)
+def test_usage_errors_are_told_in_chinese(project: Path, args: list[str], message: str) -> None:
+    """Every kind of wrong usage: the usage line, then what was wrong and what to do; exit code 2."""
+    result = run_cli(project, *args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("用法：jianbao"), result.output
+    assert lines[-1] == f"错误：{message}"
+    assert not [word for word in CLICK_ENGLISH if word in result.output], result.output
+    assert not (project / "content" / "2021" / "03.yml").exists()  # nothing ran
+
+
+def test_no_arguments_still_show_the_help(project: Path) -> None:
+    result = run_cli(project)
+    assert result.exit_code == 2  # click's convention: help, as for wrong usage
+    assert "用法：jianbao [OPTIONS] COMMAND [ARGS]..." in result.output and "命令" in result.output
+    assert run_cli(project, "new", "--help").exit_code == 0
 
 
 def test_missing_config_is_a_clear_message(tmp_path: Path) -> None:
@@ -51,4 +107,5 @@ def test_the_process_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) 
     missing = run_jianbao("check", cwd=tmp_path)
     assert missing.returncode == 1 and "找不到配置文件" in missing.stderr + missing.stdout
     usage = run_jianbao("check", "--no-such-flag", cwd=tmp_path)
-    assert usage.returncode == 2 and "--no-such-flag" in usage.stderr
+    assert usage.returncode == 2 and "错误：没有 --no-such-flag 这个选项。" in usage.stderr
+    assert "Error" not in usage.stderr and "Try" not in usage.stderr

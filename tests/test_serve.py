@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import time
@@ -13,6 +15,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from generator.model import Archive
+from generator.site import serve_site
+from generator.site.serve import PortUnavailable
 from tests.conftest import make_project
 
 
@@ -66,3 +73,32 @@ def test_serve_rebuilds_an_edited_issue(tmp_path: Path) -> None:
         os.killpg(server.pid, signal.SIGINT)
         _, errors = server.communicate(timeout=30)
     assert "Traceback" not in errors.decode("utf-8"), errors
+
+
+def test_serve_on_a_busy_port_says_so_before_building(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "generator", "serve", "--no-pdf", "--port", str(port)]
+        completed = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 1, completed.stderr
+    assert f"jianbao：端口 {port} 已被占用" in completed.stderr
+    assert "请用 --port 换一个端口" in completed.stderr
+    assert "预览地址" not in completed.stderr  # not before the server listens
+    assert "内部错误" not in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_serve_on_a_privileged_port_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests may run as root, where port 80 is allowed: the refusal is simulated."""
+
+    def refuse(server: socketserver.TCPServer) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    def never() -> Archive:
+        raise AssertionError("built before the port was taken")
+
+    monkeypatch.setattr(socketserver.TCPServer, "server_bind", refuse)
+    with pytest.raises(PortUnavailable, match=r"没有权限使用端口 80（.*）。请用 --port 换一个端口"):
+        serve_site(never, "127.0.0.1", 80, False, on_listen=lambda url: never())
