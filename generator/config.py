@@ -35,7 +35,8 @@ def load_publication(config_path: Path, problems: Problems) -> Publication | Non
         problems.error(
             config_path,
             None,
-            "找不到配置文件：请在简报项目的目录中运行，或用 --config 指定 site_config.yml 的路径。",
+            f"找不到配置文件 {config_path.absolute()}：请在简报项目的目录中运行，"
+            "或用 --config 指定 site_config.yml 的路径。",
         )
         return None
     errors_before = len(problems.errors)

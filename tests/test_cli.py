@@ -79,7 +79,7 @@ def test_no_arguments_still_show_the_help(project: Path) -> None:
 def test_missing_config_is_a_clear_message(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "check")
     assert result.exit_code == 1
-    assert "找不到配置文件" in result.output
+    assert f"找不到配置文件 {tmp_path.resolve() / 'site_config.yml'}：" in result.output
 
 
 def run_jianbao(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
