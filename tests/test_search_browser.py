@@ -266,6 +266,30 @@ def test_the_keyboard_is_enough(page: Any, base_url: str) -> None:
     page.wait_for_url("**/2021/07/#item-8")
 
 
+def test_the_panel_gets_out_of_the_way(page: Any, base_url: str) -> None:
+    """A hit on the page already open scrolls there with the panel closed; Esc, then a click
+    in the box, brings the results back; tabbing out of the box closes the panel."""
+    page.goto(base_url + "2021/06/")
+    panel = page.locator("#jb-search-panel")
+    search(page, "超限检测站")
+    here = page.locator('.jb-hit__link[href*="2021/06/#item-"]').first
+    target = here.get_attribute("href").rsplit("#", 1)[1]
+    here.click()
+    page.wait_for_function("id => location.hash === '#' + id", arg=target)
+    assert panel.is_hidden()
+    page.locator("#jb-search-input").click()
+    assert panel.is_visible()
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    page.locator("#jb-search-input").click()
+    assert panel.is_visible() and page.locator(".jb-hit").count() > 0
+    for _ in range(40):  # through the filters, the order and the hits, then out of the box
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.querySelector('[data-jb-search]').contains(document.activeElement)"):
+            break
+    assert panel.is_hidden()
+
+
 def test_search_loads_only_this_site_and_little_of_it(browser: Any, base_url: str, site: Path) -> None:
     """Every request stays on 127.0.0.1 (offline_context); a first query loads Pagefind (its
     script, worker and WebAssembly: 155 kB that never change), the metadata, and the index

@@ -12,6 +12,9 @@ from generator.model import FontChains
 SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "Songti SC", "SimSun", "serif")
 SANS = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "sans-serif")
 KAI = ("LXGW WenKai", "KaiTi", "STKaiti", *SERIF)
+QUOTES = "jb-quotes"
+"""The theme's @font-face (jianbao.css) for “ ” ‘ ’ only, from a local font that sets them a full
+character wide: LXGW WenKai, the 楷体 most machines here have, draws them half width."""
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 
 
@@ -23,7 +26,7 @@ def font_stacks(fonts: FontChains) -> dict[str, str]:
     return {
         "masthead": css_font_stack((*fonts.masthead, *SERIF)),
         "heading": css_font_stack((*fonts.heading, *SANS)),
-        "kai": css_font_stack((*fonts.kai, *KAI)),
+        "kai": css_font_stack((QUOTES, *fonts.kai, *KAI)),
         "serif": css_font_stack(SERIF),
     }
 

@@ -471,13 +471,31 @@
 
   /* ------------------------------------------------------------ events */
 
-  input.addEventListener("focus", function () {
+  function reopen() {
     if (location.protocol === "file:") {
       open();
       say(MESSAGES.file, "warning");
     } else {
       loadPagefind().catch(function () {}); /* warm up while the query is typed */
       open(); /* the filters are there to browse by, even before anything is typed */
+    }
+  }
+
+  input.addEventListener("focus", reopen);
+  input.addEventListener("click", reopen); /* after Esc the box keeps the focus: a click brings the results back */
+
+  /* Tab out of the box closes the panel (a click outside does, below); focus that goes nowhere
+     (a click on the panel's text) leaves it open. */
+  box.addEventListener("focusout", function (event) {
+    if (event.relatedTarget && !box.contains(event.relatedTarget)) {
+      close();
+    }
+  });
+
+  /* A hit on the page already open only scrolls to its item: the panel must not stay over it. */
+  list.addEventListener("click", function (event) {
+    if (event.target.closest(".jb-hit__link")) {
+      close();
     }
   });
 
@@ -505,6 +523,7 @@
     event.preventDefault();
     var found = links();
     if (found.length) {
+      close();
       location.href = found[0].href;
     } else {
       schedule(0);
