@@ -481,3 +481,18 @@ def test_font_names_cannot_escape_the_style_sheet() -> None:
     assert stack.startswith("Noto Serif CJK SC, ")
     assert stack.endswith(", 方正 \\33 号, serif")
     assert not set("\"'<>&;{}") & set(stack)
+
+
+def test_every_page_lights_the_tab_it_belongs_under(site: Path) -> None:
+    """Issues and years are under 往期简报, one region's or tag's items under 分类索引, even when
+    the navigation does not list the page itself."""
+
+    def lit(page: str) -> list[str]:
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        return re.findall(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<\s]+)', html)
+
+    assert lit("") == ["首页"]
+    assert lit("2021/06") == ["往期简报"]
+    assert lit("archive") == ["往期简报"]
+    assert lit("archive/region/成都市") == ["分类索引"]
+    assert lit("archive/tag") == ["分类索引"]

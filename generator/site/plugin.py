@@ -15,11 +15,13 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_theme_dir
 
 from generator.site.content import SiteContent
 from generator.site.incremental import Carrier, PageKeys, PageMemory, UnchangedPage, environment_key
+from generator.site.mkdocs_config import ARCHIVE_TAB, INDEX_TAB
 from generator.site.urls import SiteUrls, page_file
 
 _UNUSED_THEME_ASSETS = ("assets/javascripts/", "assets/images/favicon.png")
@@ -54,6 +56,7 @@ class JianbaoPlugin(BasePlugin):
         """Every page's fingerprint in this build, for the next one."""
         self.carried_over = 0
         """Pages taken from the last build instead of rendered."""
+        self.lit_tab: Section | None = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for file in list(files):
@@ -123,6 +126,24 @@ class JianbaoPlugin(BasePlugin):
                 jianbao=site_page.view(),
             )
         return markdown
+
+    def on_page_context(self, context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        """A page the navigation does not list (an issue, an older year, one region's items)
+        lights the header tab it belongs under, as the pages listed there do."""
+        if page.parent is None and page not in nav.items:
+            # archive/region/成都市/ and the like are indexes; issues and older years are the archive
+            title = INDEX_TAB if page.url.startswith(SiteUrls.ARCHIVE) else ARCHIVE_TAB
+            tabs = (item for item in nav.items if isinstance(item, Section) and item.title == title)
+            self.lit_tab = next(tabs, None)
+            if self.lit_tab is not None:
+                self.lit_tab.active = True
+        return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.lit_tab is not None:
+            self.lit_tab.active = False
+            self.lit_tab = None
+        return output
 
 
 def _is_unused_theme_asset(file: File) -> bool:
