@@ -127,6 +127,26 @@ def test_page_numbers_alternate_sides(pages: list) -> None:
             assert chars[0]["x0"] < LEFT + 2 * BODY_SIZE, "even pages: left"
 
 
+def test_page_number_dashes_are_7_mm_below_the_text_block(real_pdf: bytes) -> None:
+    """9704: 一字线上距版心下边缘7mm. Measured on the ink of pages 1 and 2 drawn at 600 dpi: the
+    first pixel row below the text block where dark pixels span both dashes."""
+    dpi = 600
+    per_mm = dpi / 25.4
+    with pdfplumber.open(io.BytesIO(real_pdf)) as pdf:
+        for page in pdf.pages[:2]:
+            image = page.to_image(resolution=dpi).original.convert("L")
+            pixels = image.load()
+            top = round((TOP + HEIGHT) / MM * per_mm)
+            dash_row = None
+            for row in range(top, top + round(15 * per_mm)):
+                dark = [x for x in range(0, image.width, 2) if pixels[x, row] < 128]
+                if dark and max(dark) - min(dark) > 10 * per_mm:
+                    dash_row = row
+                    break
+            assert dash_row is not None
+            assert (dash_row - top) / per_mm == pytest.approx(7.0, abs=0.2)
+
+
 def test_distribution_block_on_last_page(real_pdf: bytes, pages: list) -> None:
     text = [line[1] for line in pages[-1]]
     assert "印送：厅领导，省交通执法总队，各市（州）交通运输局。" in text
