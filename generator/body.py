@@ -29,6 +29,7 @@ Inline = dict[str, Any]
 
 _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _EXTENSIONS = ["tables", "sane_lists"]
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^`]*$")
 _HASH_HEADING = re.compile(r"(?:^|\n)(?P<level>#{1,6})[ \t]+(?P<header>(?:\\.|[^\\])*?)#*(?:\n|$)")
 
 
@@ -73,7 +74,7 @@ def _parse(text: str) -> tuple[Block, ...]:
     md, keeper = _parser()
     md.reset()
     keeper.tree = None
-    md.convert(text)
+    md.convert(_fences_as_indented_code(text))
     assert keeper.tree is not None
     stash = [str(chunk) for chunk in md.htmlStash.rawHtmlBlocks]
     return tuple(_Walker(stash).blocks(keeper.tree))
@@ -128,6 +129,34 @@ def images(blocks: list[Block]) -> list[Block]:
     return [node for node in nodes(blocks) if node.get("type") == "image"]
 
 
+def _fences_as_indented_code(text: str) -> str:
+    """```/~~~ fenced code as Markdown's indented code, line for line (the fences become blank
+    lines). Python-Markdown's own fenced_code keeps the block as raw HTML, which bodies never
+    are; an unclosed fence runs to the end, as in CommonMark."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    lines: list[str] = []
+    fence: tuple[str, str] | None = None  # (its indentation, its characters)
+    for line in text.split("\n"):
+        if fence is None:
+            opening = _FENCE.match(line)
+            if opening:
+                fence = (opening["indent"], opening["fence"])
+                line = ""
+        elif line.strip().startswith(fence[1]) and not line.strip().strip(fence[1][0]):
+            fence, line = None, ""
+        else:
+            indent = fence[0]
+            line = indent + "    " + (line[len(indent) :] if line.startswith(indent) else line.lstrip())
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _unescape_code(text: str) -> str:
+    """Python-Markdown keeps code text escaped for HTML (&lt; &gt; &amp;); blocks hold text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 class _Walker:
     def __init__(self, stash: list[str]) -> None:
         self.stash = stash
@@ -174,7 +203,7 @@ class _Walker:
         if tag == "pre":
             code = element.find("code")
             text = "".join((code if code is not None else element).itertext())
-            return {"type": "code", "text": self._text(text).rstrip("\n")}
+            return {"type": "code", "text": _unescape_code(self._text(text)).rstrip("\n")}
         if tag == "table":
             return self.table(element)
         if tag == "hr":
@@ -230,7 +259,7 @@ class _Walker:
         if tag in ("em", "i"):
             return [{"type": "emph", "inlines": self.inlines(element)}]
         if tag == "code":
-            return [{"type": "code", "text": self._text("".join(element.itertext()))}]
+            return [{"type": "code", "text": _unescape_code(self._text("".join(element.itertext())))}]
         if tag == "a":
             return [{"type": "link", "href": element.get("href", ""), "inlines": self.inlines(element)}]
         if tag == "br":

@@ -11,7 +11,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.body import images, parse_body
+from generator.body import images, nodes, parse_body
 from generator.model import PLACEHOLDER, Issue, Item, Publication
 from generator.problems import Problems
 from generator.schema import closest
@@ -22,6 +22,7 @@ TOC_CHARS_PER_LINE = 27
 TOC_MAX_LINES = 2
 
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”‘’]"
+_INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 _HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<={_CJK})[,:;()]|[,:;()](?={_CJK})")
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 
@@ -36,7 +37,7 @@ def check_issue_text(issue: Issue, publication: Publication, problems: Problems)
     for key in ("topic", "note"):
         text = getattr(issue, key)
         if text:
-            _check_punctuation(text, issue.lines.get(key), issue, problems)
+            _check_punctuation(text, issue.lines.get(key), issue, problems, markdown=key == "note")
             _check_placeholder(text, issue.lines.get(key), issue, problems)
     for item in issue.items:
         _check_item(item, issue, publication, problems)
@@ -45,7 +46,7 @@ def check_issue_text(issue: Issue, publication: Publication, problems: Problems)
 def _check_item(item: Item, issue: Issue, publication: Publication, problems: Problems) -> None:
     path = issue.path
     _check_punctuation(item.title, item.lines.get("title"), issue, problems)
-    _check_punctuation(item.body, item.lines.get("body"), issue, problems)
+    _check_punctuation(item.body, item.lines.get("body"), issue, problems, markdown=True)
     _check_placeholder(item.title, item.lines.get("title"), issue, problems)
     _check_placeholder(item.body, item.lines.get("body"), issue, problems)
     width = display_width(item.title)
@@ -141,8 +142,17 @@ def _check_placeholder(text: str, line: int | None, issue: Issue, problems: Prob
         )
 
 
-def _check_punctuation(text: str, first_line: int | None, issue: Issue, problems: Problems) -> None:
+def _check_punctuation(
+    text: str, first_line: int | None, issue: Issue, problems: Problems, *, markdown: bool = False
+) -> None:
+    """Half-width marks between Chinese characters; in a Markdown body, not in code (`…`, an
+    indented or fenced block), which is printed as written."""
+    code_lines = _code_lines(text) if markdown else set()
     for index, line_text in enumerate(text.split("\n")):
+        if markdown:
+            if line_text.strip() in code_lines:
+                continue
+            line_text = _INLINE_CODE.sub("", line_text)
         for match in _HALF_WIDTH_PUNCTUATION.finditer(line_text):
             mark = match.group()
             context = line_text[max(0, match.start() - 6) : match.end() + 6]
@@ -151,6 +161,17 @@ def _check_punctuation(text: str, first_line: int | None, issue: Issue, problems
                 None if first_line is None else first_line + index,
                 f"中文里夹有半角标点“{mark}”（…{context}…）：请改为全角“{_FULL_WIDTH[mark]}”。",
             )
+
+
+def _code_lines(body: str) -> set[str]:
+    """The lines of a body's code blocks, as written (stripped)."""
+    return {
+        line.strip()
+        for node in nodes(parse_body(body))
+        if node.get("type") == "code"
+        for line in node["text"].split("\n")
+        if line.strip()
+    }
 
 
 def check_sequence(issues: list[Issue], problems: Problems) -> None:

@@ -37,3 +37,19 @@ def test_images_are_found() -> None:
     blocks = parse_body("图表如下：\n\n![线索统计](media/chart.png)\n")
     assert blocks[1] == {"type": "image", "src": "media/chart.png", "alt": "线索统计"}
     assert [image["src"] for image in images(blocks)] == ["media/chart.png"]
+
+
+def test_code_keeps_its_characters() -> None:
+    """Inline and indented code hold the text as written (Python-Markdown escapes it for HTML)."""
+    inline, _, block = parse_body("流程 `a->b & c<d` 完\n\n说明：\n\n    复核 -> 论证 & 公示<7天>\n")
+    assert inline["inlines"][1] == {"type": "code", "text": "a->b & c<d"}
+    assert block == {"type": "code", "text": "复核 -> 论证 & 公示<7天>"}
+
+
+def test_fenced_code_is_a_code_block() -> None:
+    blocks = parse_body(
+        "说明：\n```text\n第一行 a->b\n\n第二行\n```\n后文。\n\n- 项目\n\n    ~~~\n    x<y\n    ~~~\n"
+    )
+    assert [b["type"] for b in blocks] == ["paragraph", "code", "paragraph", "list"]
+    assert blocks[1]["text"] == "第一行 a->b\n\n第二行"
+    assert blocks[3]["items"][0][1] == {"type": "code", "text": "x<y"}

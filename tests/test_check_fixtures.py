@@ -63,3 +63,10 @@ def test_numbers_and_dates_are_read_as_an_office_writes_them(project: Path) -> N
     second = load_archive(project / "site_config.yml").find(2021, 2)
     assert second is not None
     assert (second.copies, second.date, second.items[0].title) == (120, dt.date(2021, 6, 4), "2021.10")
+
+
+def test_code_is_not_checked_for_punctuation(tmp_path: Path) -> None:
+    """Code (inline, indented, fenced) prints as written: only the prose line is warned about."""
+    project = make_project(tmp_path, FIXTURES / "问题" / "代码中的半角标点")
+    result = run_cli(project, "check")
+    assert result.output.strip().splitlines()[-1].endswith("0 个错误，2 个警告。"), result.output
