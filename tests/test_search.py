@@ -83,6 +83,7 @@ def test_tokens_put_a_space_after_every_search_word() -> None:
     assert tokens("国道G318线 2021年") == "国 道 G318 线 2021 年"
     assert tokens("  两个\n段落  ") == "两 个 段 落"
     assert tokens("Hello  World") == "Hello World"
+    assert tokens("分辨率1920×1080，Café") == "分 辨 率 1920 × 1080 ， Café"
     assert tokens("") == ""
 
 
@@ -91,8 +92,7 @@ def test_the_search_box_cuts_queries_like_the_index() -> None:
     script = SEARCH_JS.read_text(encoding="utf-8")
     match = re.search(r"var TOKEN = /(.+)/gu;", script)
     assert match is not None
-    js_pattern = match.group(1).replace("\\u00C0", "\u00c0").replace("\\u024F", "\u024f")
-    assert js_pattern == records._TOKEN.pattern.replace("\\u00c0", "\u00c0").replace("\\u024f", "\u024f")
+    assert match.group(1).lower() == records._TOKEN.pattern.lower()  # \u00C0 in one, \u00c0 in the other
     assert "RECORD_URL = /^\\/?(.*\\/)(item-\\d+)\\.html$/" in script
 
 

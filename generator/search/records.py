@@ -33,8 +33,9 @@ RECORD_TEMPLATE = "jianbao/search-record.html"
 SORT_ANCHOR_TEMPLATE = "jianbao/search-sort-anchor.html"
 """Each bundle's first page, never a hit: the template says why."""
 SORT_ANCHOR = "sort-anchor.html"
-_TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+|\S")
-"""A search "word": a run of Latin letters and digits, or any other single character.
+_TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+|\S")
+"""A search "word": a run of Latin letters and digits (accented ones too, but not × and ÷, so
+that 1920×1080 is three words), or any other single character.
 assets/jianbao/search.js cuts queries with the same expression: keep the two in step."""
 FACETS = (("year", "年份"), ("section", "栏目"), ("region", "地区"), ("tag", "标签"))
 """The filters of the search box, in its order: record filter name and label."""

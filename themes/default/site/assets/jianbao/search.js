@@ -49,11 +49,12 @@
   var EXCERPT = 76; /* characters of body text around the first match */
   /* One search "word": a run of Latin letters and digits, or any other single character; the
      same expression as _TOKEN in generator/search/records.py. */
-  var TOKEN = /[0-9A-Za-z\u00C0-\u024F]+|\S/gu;
+  var TOKEN = /[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]+|\S/gu;
   var SEPARATOR = /[^\p{L}\p{N}\p{M}]+/u;
   /* A space of the indexed text next to anything but a Latin letter or digit: put there
      between the search words (generator/search/records.py `tokens`), never shown. */
-  var WORD_SPACE = / (?=[^0-9A-Za-z\u00C0-\u024F ])|(?<=[^0-9A-Za-z\u00C0-\u024F ]) /gu;
+  var WORD_SPACE =
+    / (?=[^0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ])|(?<=[^0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ]) /gu;
   var RECORD_URL = /^\/?(.*\/)(item-\d+)\.html$/;
 
   var siteRoot = new URL("../../", script.src); /* assets/jianbao/search.js -> the site's root */
