@@ -20,6 +20,8 @@ from generator.schema import closest
 # the text, so each line holds 27 characters of headline.
 TOC_CHARS_PER_LINE = 27
 TOC_MAX_LINES = 2
+_TOC_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z+\-./:_%]*|\s+|.")
+_CLOSING = set("，。、；：？！）》」』〕】”’")
 
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”‘’]"
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
@@ -30,6 +32,24 @@ _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 def display_width(text: str) -> float:
     """Width in full-width characters: CJK and full-width marks 1, ASCII letters and digits ½."""
     return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1 for ch in text)
+
+
+def toc_lines(title: str) -> int:
+    """The lines a ★ headline takes in the contents, filled as the print template does: 27
+    characters a line after the ★, a run of Latin letters and digits never split (it moves
+    down whole), a closing mark allowed to hang past the last character."""
+    lines, used = 1, 0.0
+    for token in _TOC_TOKEN.findall(title.strip()):
+        width = display_width(token)
+        if used + width <= TOC_CHARS_PER_LINE or (token in _CLOSING and used < TOC_CHARS_PER_LINE + 1):
+            used += width
+            continue
+        lines += 1
+        while width > TOC_CHARS_PER_LINE:  # longer than a line: Typst breaks it where it must
+            lines += 1
+            width -= TOC_CHARS_PER_LINE
+        used = width
+    return lines
 
 
 def check_issue_text(issue: Issue, publication: Publication, problems: Problems) -> None:
@@ -56,6 +76,13 @@ def _check_item(item: Item, issue: Issue, publication: Publication, problems: Pr
             item.lines.get("title"),
             f"★标题约 {width:g} 字，在目录中会超过两行：建议精简到 "
             f"{TOC_CHARS_PER_LINE * TOC_MAX_LINES} 字以内。",
+        )
+    elif (lines := toc_lines(item.title)) > TOC_MAX_LINES:
+        problems.warning(
+            path,
+            item.lines.get("title"),
+            f"★标题在目录中会占 {lines} 行：其中的字母和数字（如编号、桩号）不能拆开换行，"
+            "整段移到了下一行。请精简标题，或把字母数字挪到前面。",
         )
     if item.date is not None and item.date > issue.date:
         problems.warning(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.validate import toc_lines
 from tests.conftest import FIXTURES, load_archive, make_project, run_cli
 
 CASES = sorted((FIXTURES / "问题").iterdir())
@@ -70,3 +71,12 @@ def test_code_is_not_checked_for_punctuation(tmp_path: Path) -> None:
     project = make_project(tmp_path, FIXTURES / "问题" / "代码中的半角标点")
     result = run_cli(project, "check")
     assert result.output.strip().splitlines()[-1].endswith("0 个错误，2 个警告。"), result.output
+
+
+def test_headline_lines_are_counted_as_the_contents_sets_them() -> None:
+    assert toc_lines("字" * 27) == 1
+    assert toc_lines("字" * 27 + "。") == 1  # a closing mark hangs in the margin
+    assert toc_lines("字" * 28) == 2
+    assert toc_lines("字" * 54) == 2
+    assert toc_lines("字" * 25 + "K2345+600") == 2  # the whole run moves down
+    assert toc_lines("字" * 27 + "字" * 22 + "G318线K2345+600") == 3
