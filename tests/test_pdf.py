@@ -365,3 +365,187 @@ def test_no_paragraph_leaves_one_line_alone_at_a_page_break(archive: Archive, re
             )
             assert is_full(first), f"{issue.label}: last line alone at a page top: {first[1]}"
     assert breaks >= 10
+
+
+# Tables, lists and lead-ins of item bodies, printed from 2021年第6期 with one item of a test body.
+
+CW = WIDTH / 28  # one character of the body grid
+MARKS = "（《“‘【〔「『〖〈［｛，。、；：？！）》”’】〕」』〗〉］｝"
+WIDE_TABLE = """\
+| 市（州） | 收到线索（条） | 办结率 | 自查发现问题（个） | 已整改（个） | 清理文件（项） | 联系人及电话 | 备注 |
+|---|---|---|---|---|---|---|---|
+| 成都市 | 236 | 100% | 412 | 409 | 9 | 李四 028-61881234 | 3个问题涉及跨部门协调，已报市政府督查室（https://cddc.chengdu.gov.cn）跟踪督办 |
+| 阿坝藏族羌族自治州 | 48 | 97.92% | 96 | 93 | 2 | 王五 0837-2822345 | 高原路段冬季施工受限，剩余3个问题计划于2022.4.30前完成整改 |
+| 凉山彝族自治州 | 67 | 95.52% | 128 | 120 | 4 | 钱七 0834-3212345 | G5京昆高速西昌段K1890+200至K1923+500区间测速点位设置不合理问题已提请省厅复核 |
+| 合计 | 1126 | 100% | 2384 | 2291 | 41 | — | 整改率96.1% |
+"""
+# runs that cannot fit even in 小四: they must break
+TOO_WIDE_TABLE = (
+    "| " + " | ".join(f"列{i}" for i in range(12)) + " |\n|" + "---|" * 12 + "\n"
+    "| " + " | ".join(["K1890+200至K1923+500"] * 6 + ["12345678901234567890"] * 6) + " |\n"
+)
+CITIES = ["自贡市", "攀枝花市", "泸州市", "德阳市", "绵阳市", "广元市", "遂宁市", "内江市", "乐山市"]
+KINDS = ["执法不规范", "执法方式简单僵化", "执法粗暴", "执法“寻租”", "逐利执法"]
+
+
+def long_text_table(rows: int = 60) -> str:
+    """Six columns, one of them ~45-character texts (the stress test's 线索办理台账)."""
+    lines = ["| 序号 | 地区 | 问题类型 | 受理日期 | 线索内容 | 办理情况 |", "|---|---|---|---|---|---|"]
+    for n in range(1, rows + 1):
+        city = CITIES[n % len(CITIES)]
+        what = "态度生硬、未出示执法证件" if n % 2 else "重复检查、拖延放行"
+        lines.append(
+            f"| {n} | {city} | {KINDS[n % 5]} | 2021.{6 + n % 6}.{n % 28 + 1} | "
+            f"群众反映{city}某执法大队在G{300 + n}线K{1000 + 7 * n}+{n % 9 + 1}00处对货车驾驶人{what} | 已办结 |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def body_pdf(archive: Archive, renderer: PdfRenderer, body: str) -> bytes:
+    issue = archive.find(2021, 6)
+    assert issue is not None
+    item = dataclasses.replace(issue.items[0], body=body)
+    return renderer.render(dataclasses.replace(issue, items=(item,)))
+
+
+def column_rules(page: pdfplumber.page.Page) -> list[dict]:
+    return [
+        line
+        for line in page.lines
+        if abs(line["x0"] - line["x1"]) < 0.01 and line["bottom"] - line["top"] > 5
+    ]
+
+
+def text_across_rules(data: bytes) -> list[str]:
+    """Characters of tables that cross a column rule or the text block's side. A full-width
+    mark at a line's start or end is set half-width, its glyph box reaching half an em past
+    its ink."""
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = column_rules(page)
+            for char in page.chars:
+                beside = [
+                    rule for rule in rules if rule["top"] <= char["top"] and char["bottom"] <= rule["bottom"]
+                ]
+                if not beside or not char["text"].strip():
+                    continue
+                slack = char["size"] / 2 if char["text"] in MARKS else 0
+                where = f"p{number} {char['text']} at x {char['x0']:.1f}"
+                if char["x0"] + slack < LEFT - 0.3 or char["x1"] - slack > RIGHT + 0.3:
+                    found.append(f"{where}: outside the text block")
+                for rule in beside:
+                    if char["x0"] + slack + 0.3 < rule["x0"] < char["x1"] - slack - 0.3:
+                        found.append(f"{where}: across the rule at x {rule['x0']:.1f}")
+    return found
+
+
+def column_widths(data: bytes) -> list[list[float]]:
+    """Per page with a table: its column widths in mm."""
+    widths = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            xs = sorted({round(rule["x0"], 1) for rule in column_rules(page)})
+            if xs:
+                widths.append([round((b - a) / MM, 1) for a, b in itertools.pairwise(xs)])
+    return widths
+
+
+def test_table_text_stays_between_its_column_rules(archive: Archive, renderer: PdfRenderer) -> None:
+    """An eight-column table with unbreakable runs ("028-61881234", "K1890+200", a URL) and one
+    whose runs fit in no column: no character crosses a column rule or the text block (with
+    `auto` columns each was 19.6 mm and the runs printed over the next column and past the
+    text block). The column of long remarks gets the most room."""
+    data = body_pdf(
+        archive, renderer, "主要指标如下：\n\n" + WIDE_TABLE + "\n另有一表：\n\n" + TOO_WIDE_TABLE
+    )
+    assert text_across_rules(data) == []
+    text = "".join(line[1] for page in text_lines(data) for line in page)
+    for run in ("028-61881234", "K1890+200至", "cddc.chengdu.", "2022.4.30"):
+        assert run in text, f"{run} is broken"
+    wide = column_widths(data)[0]
+    assert len(wide) == 8
+    assert sum(wide) <= 156.2
+    assert wide[-1] == max(wide) and wide[-1] > 1.5 * sorted(wide)[-2], wide
+
+
+def test_a_column_of_long_texts_gets_the_room(archive: Archive, renderer: PdfRenderer) -> None:
+    """60 rows whose one column holds ~45-character texts: that column is the widest by far
+    and the rows are short. With `auto` columns it had no more room than the column of
+    problem types (35 mm each), rows of six lines, and the table took 16 pages."""
+    data = body_pdf(archive, renderer, "台账如下：\n\n" + long_text_table())
+    assert text_across_rules(data) == []
+    widths = column_widths(data)
+    assert len(widths) <= 10, f"the table takes {len(widths)} pages"
+    first = widths[0]
+    assert first[4] > 0.4 * WIDTH / MM, first
+    assert first[4] > 2 * max(first[:4] + first[5:]), first
+
+
+LIST_BODY = """\
+工作要求：
+
+- 线索台账：与12345政务服务热线平台数据每日比对，比对结果按月汇总报送省专项整治办；
+    - 比对结果每周五17:00前报送，逾期未报送的由省专项整治办通报，并纳入年度考核；
+    - 比对发现的差异在2个工作日内核实；
+- 制度台账：建立、修订、废止情况逐项登记。
+
+1. 自查阶段：各单位对照五类问题32种表现逐项自查，形成问题清单和整改清单。
+    1. 市州交通运输局组织本地区执法机构开展自查，并对自查情况进行抽查复核；
+    2. 省交通执法总队组织各支队开展自查。
+2. 督查阶段：省专项整治办组织督查组开展实地督查。
+"""
+
+
+def test_nested_list_items_are_indented(archive: Archive, renderer: PdfRenderer) -> None:
+    """A nested item's marker ("•", "（1）") stands two characters right of its parent's, its
+    continuation lines two characters right of the parent's (they printed at the parent's x)."""
+    lines = [line for page in text_lines(body_pdf(archive, renderer, LIST_BODY)) for line in page]
+
+    def line(start: str) -> tuple[float, str, list[dict]]:
+        return next(found for found in lines if found[1].startswith(start))
+
+    def after(found: tuple[float, str, list[dict]]) -> tuple[float, str, list[dict]]:
+        return lines[lines.index(found) + 1]
+
+    def x(found: tuple[float, str, list[dict]]) -> float:
+        return found[2][0]["x0"]
+
+    for outer, inner, second in (
+        ("•线索台账", "•比对结果", "•比对发现"),
+        ("1.自查阶段", "（1）市州", "（2）省交通"),
+    ):
+        outer_line, inner_line = line(outer), line(inner)
+        assert x(outer_line) == pytest.approx(LEFT + 2 * CW, abs=0.5)
+        assert x(inner_line) == pytest.approx(x(outer_line) + 2 * CW, abs=0.5), inner
+        assert x(line(second)) == pytest.approx(x(inner_line), abs=0.5), second
+        # continuation lines: the outer item's at the text block's edge, the inner one's 2 in
+        assert x(after(outer_line)) == pytest.approx(LEFT, abs=0.5)
+        assert x(after(inner_line)) == pytest.approx(LEFT + 2 * CW, abs=0.5), after(inner_line)[1]
+    assert x(line("•制度台账")) == pytest.approx(LEFT + 2 * CW, abs=0.5)
+    assert x(line("2.督查阶段")) == pytest.approx(LEFT + 2 * CW, abs=0.5)
+
+
+def test_a_lead_in_ending_in_a_colon_stays_with_its_table(archive: Archive, renderer: PdfRenderer) -> None:
+    """A lead-in "…（节选）：" that falls on the last line of a page, with the table on the next,
+    goes over with the table (it stayed alone at the page bottom)."""
+    lead_in = "以下为线索办理台账（节选）："
+    table = "| 序号 | 地区 |\n|---|---|\n" + "".join(
+        f"| {n} | {city} |\n" for n, city in enumerate(CITIES, 1)
+    )
+    pitch = HEIGHT / 22
+
+    def render(fillers: int) -> tuple[list, int]:
+        body = "".join(f"第{n}段。\n\n" for n in range(fillers)) + lead_in + "\n\n" + table
+        pages = text_lines(body_pdf(archive, renderer, body))
+        page = next(i for i, lines in enumerate(pages) if any(line[1] == lead_in for line in lines))
+        return pages, page
+
+    # where the lead-in falls after 30 one-line paragraphs; then as many more as put it on the
+    # last grid line of its page
+    pages, page = render(30)
+    lines = body_lines(pages[page])
+    slot = round((next(line[0] for line in lines if line[1] == lead_in) - lines[0][0]) / pitch)
+    pages, page = render(30 + 21 - slot)
+    table_head = [line for line in pages[page] if line[1] == "序号地区"]
+    assert table_head, f"the lead-in alone at the bottom of page {page + 1}, the table on the next"
