@@ -10,7 +10,7 @@ error adds the option's name. `--help` keeps click's layout, with Chinese headin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -187,9 +187,6 @@ class ChineseDateTime(click.DateTime):
 class ChineseChoice(click.Choice):
     """One of a few words, case as written."""
 
-    def __init__(self, choices: Sequence[str]) -> None:
-        super().__init__(choices)
-
     def allowed(self) -> str:
         words = [str(choice) for choice in self.choices]
         return "、".join(words[:-1]) + f" 或 {words[-1]}" if len(words) > 1 else words[0]
@@ -205,9 +202,6 @@ class ChineseChoice(click.Choice):
 
 class ChineseIntRange(click.IntRange):
     """A whole number between `min` and `max` (both included; either may be left open)."""
-
-    def __init__(self, min: int | None = None, max: int | None = None) -> None:
-        super().__init__(min, max)
 
     def span(self) -> str:
         if self.min is not None and self.max is not None:

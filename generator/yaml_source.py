@@ -22,6 +22,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _DATE_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_PLAIN_KEY = re.compile(r"^ *[\w-]+: ")
+_KEY_START = re.compile(r"^[ -]*")
+"""Where a key starts on its line: after the indentation and any "- " of a list item."""
 _ZERO_PADDED = re.compile(r"^[-+]?0[0-9_]+$")
 """YAML 1.1 reads 0120 as octal (80) and 08 as text; people mean the decimal number."""
 
@@ -168,10 +171,9 @@ def _indented_deeper(lines: list[str], line: int) -> bool:
     )
     if above is None or above.rstrip().endswith(":") or current.count(": ") != 1:
         return False
-    if not re.match(r"^ *[\w-]+: ", current):
+    if not _PLAIN_KEY.match(current):
         return False
-    key_start = re.compile(r"^[ -]*")
-    return len(key_start.match(current)[0]) > len(key_start.match(above)[0])
+    return len(_KEY_START.match(current)[0]) > len(_KEY_START.match(above)[0])
 
 
 class _Converter:
@@ -235,7 +237,7 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode, line: int) -> Node:
         block = node.style in ("|", ">")
         if node.tag == _TIMESTAMP_TAG or (not node.style and _DATE_LIKE.match(node.value)):
-            return Node(parse_date(node.value), line, block_style=block)
+            return Node(_parse_date(node.value), line, block_style=block)
         source = None if node.style else node.value  # plain: style None, or "" from the C loader
         if source is not None and _ZERO_PADDED.match(source):
             return Node(int(source.replace("_", "")), line, source=source)
@@ -248,10 +250,10 @@ class _Converter:
 
 def quoted_date(text: str) -> dt.date | InvalidDate | None:
     """A date written in quotes ("2021-06-04"), or None if the text is not in that form."""
-    return parse_date(text) if _DATE_LIKE.match(text.strip()) else None
+    return _parse_date(text) if _DATE_LIKE.match(text.strip()) else None
 
 
-def parse_date(text: str) -> dt.date | InvalidDate:
+def _parse_date(text: str) -> dt.date | InvalidDate:
     match = _DATE_LIKE.match(text.strip())
     if match:
         try:
