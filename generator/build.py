@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from generator.files import remove, swap_in
+from generator.files import OUTPUT_MARK, OUTPUT_MARK_TEXT, remove, swap_in
 from generator.model import Archive
 from generator.pdf.batch import start_pdfs
 
@@ -84,6 +84,7 @@ def build(
     staging = out_dir.with_name(f".{out_dir.name}.building")
     remove(staging)
     staging.mkdir(parents=True)
+    (staging / OUTPUT_MARK).write_text(OUTPUT_MARK_TEXT, encoding="utf-8")
     issues = archive.visible(include_drafts)
     report = BuildReport(issues=len(issues))
     root = archive.publication.root

@@ -20,7 +20,7 @@ from generator.build import build as run_build
 from generator.build import write_pdfs
 from generator.chinese_click import ChineseChoice, ChineseDateTime, ChineseGroup, ChineseIntRange, ChinesePath
 from generator.config import load_publication
-from generator.files import source_date, write_atomic
+from generator.files import foreign_files, source_date, write_atomic
 from generator.model import Archive, Issue, IssueKind, Publication
 from generator.pdf import PdfRenderer
 from generator.problems import Problems, UserError, display_path
@@ -112,16 +112,16 @@ def new(config_path: Path, issue_date: dt.datetime | None, kind: str) -> None:
     "--out",
     "out_dir",
     type=ChinesePath(file_okay=False),
-    default="site",
-    help="输出文件夹，默认 site/。",
+    help="输出文件夹，默认为项目根目录（site_config.yml 所在的文件夹）中的 site/。生成时整个替换它。",
 )
 @click.option("--drafts", is_flag=True, help="包含草稿（status: draft）。")
 @click.option("--no-pdf", is_flag=True, help="只生成网页，不排版 PDF。")
 @click.option("--timings", is_flag=True, help="生成后列出各阶段耗时（秒）。")
-def build(config_path: Path, out_dir: Path, drafts: bool, no_pdf: bool, timings: bool) -> None:
+def build(config_path: Path, out_dir: Path | None, drafts: bool, no_pdf: bool, timings: bool) -> None:
     started = time.perf_counter()
     archive = require_archive(config_path)
     loaded = time.perf_counter() - started
+    out_dir = out_dir or archive.publication.root / "site"
     refuse_dangerous_output(out_dir, archive.publication)
     with user_errors(), TerminalProgress() as progress:
         report = run_build(archive, out_dir, include_drafts=drafts, with_pdf=not no_pdf, progress=progress)
@@ -235,15 +235,25 @@ def find_issue(archive: Archive, issue_id: str) -> Issue:
 
 
 def refuse_dangerous_output(out_dir: Path, publication: Publication) -> None:
-    """The output folder is replaced whole: it must not hold the project itself."""
+    """The output folder is replaced whole: it must not hold the project itself, nor files that
+    an earlier build did not write there (a clerk's `--out ~/桌面` would delete the desktop)."""
     target = out_dir.resolve()
+    shown = display_path(out_dir, Path.cwd())
     if (
         publication.root == target
         or publication.root.is_relative_to(target)
         or target.is_relative_to(publication.content_dir)
     ):
         fail(
-            f"输出文件夹 {out_dir} 包含项目本身或位于 content/ 中：生成时会整个替换它，请换一个文件夹（如 site/）。"
+            f"输出文件夹 {shown} 包含项目本身或位于 content/ 中：生成时会整个替换它，"
+            "请换一个文件夹（如项目中的 site/）。"
+        )
+    foreign = foreign_files(target)
+    if foreign:
+        listed = "、".join(foreign[:3]) + ("等" if len(foreign) > 3 else "")
+        fail(
+            f"输出文件夹 {shown} 中已有不是 jianbao 生成的文件（{listed}）：生成时会整个替换这个文件夹，"
+            "这些文件都会被删除。请换一个新的或空的文件夹，或先把其中的文件移走。"
         )
 
 

@@ -19,6 +19,20 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     temporary.replace(path)
 
 
+OUTPUT_MARK = ".jianbao-site"
+"""A file in every output folder a build writes. The folder is replaced whole on the next build,
+so a folder that is not empty and lacks the mark holds someone else's files and is refused."""
+
+OUTPUT_MARK_TEXT = "由 jianbao 生成。再次生成时整个文件夹会被替换：请不要在这里存放其他文件。\n"
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """The names in `folder` if it holds files that no build wrote there (sorted), else []."""
+    if not folder.is_dir() or (folder / OUTPUT_MARK).is_file():
+        return []
+    return sorted(entry.name for entry in folder.iterdir())
+
+
 def swap_in(new: Path | None, target: Path) -> None:
     """Replace the folder `target` by `new` (or just remove it) with renames on one file system,
     so the old one is never half deleted while the new one is not yet there."""

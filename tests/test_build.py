@@ -51,6 +51,40 @@ def test_bad_input_writes_nothing(project: Path) -> None:
     assert not list(project.glob(".site.*"))
 
 
+def test_a_folder_with_other_files_is_never_replaced(project: Path, tmp_path: Path) -> None:
+    desktop = tmp_path / "桌面"
+    (desktop / "材料").mkdir(parents=True)
+    (desktop / "报告.docx").write_bytes(b"x")
+    result = run_cli(project, "build", "--no-pdf", "--out", str(desktop))
+    assert result.exit_code == 1
+    assert "已有不是 jianbao 生成的文件（报告.docx、材料）" in result.output
+    assert "请换一个新的或空的文件夹" in result.output
+    assert sorted(path.name for path in desktop.iterdir()) == ["报告.docx", "材料"]
+
+
+def test_a_folder_an_earlier_build_wrote_is_replaced(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "简报网站"
+    out.mkdir()  # empty: fine
+    assert run_cli(project, "build", "--no-pdf", "--out", str(out)).exit_code == 0
+    (out / "2021" / "01" / "旧文件.html").write_text("old", encoding="utf-8")
+    assert run_cli(project, "build", "--no-pdf", "--out", str(out)).exit_code == 0
+    assert not (out / "2021" / "01" / "旧文件.html").exists()
+    assert (out / "index.html").is_file()
+
+
+def test_the_default_output_is_in_the_project_not_where_the_command_runs(project: Path) -> None:
+    elsewhere = project / "content" / "2021"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--no-pdf", "--config", "../../site_config.yml"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert not (elsewhere / "site").exists()
+
+
 def own_issue_template(project: Path) -> Path:
     """Where the project's own theme overrides the issue page's template (folders made)."""
     path = project / "themes" / "default" / "site" / "jianbao" / "issue.html"
