@@ -25,6 +25,14 @@ _DATE_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PLAIN_KEY = re.compile(r"^ *[\w-]+: ")
 _KEY_START = re.compile(r"^[ -]*")
 """Where a key starts on its line: after the indentation and any "- " of a list item."""
+_KEY_COLON_MISTAKE = re.compile(
+    r"^(?P<lead> *(?:- +)?)(?P<key>[A-Za-z_][\w-]*) *(?:(?P<wide>：)|:(?=[^\s:/]))"
+)
+"""`region：广安市` (a full-width colon) or `region:广安市` (no space): a key people meant."""
+_BLOCK_SCALAR_START = re.compile(r"^(?P<lead> *(?:- +)?)\S.*: *[|>][-+0-9]* *(?:#.*)?$")
+_BRACKETED_START = re.compile(r"^ *(?:- +)?(?P<key>[\w-]+): +(?P<value>[\[{][^\]}]*[\]}] *[^\s#,\]}].*)$")
+"""`title: [转发]广安市…`: text that starts with a bracket, which YAML reads as a list."""
+_KEY_LINE = re.compile(r"^ *(?:- +)?[\w-]+:(?: |$)")
 _ZERO_PADDED = re.compile(r"^[-+]?0[0-9_]+$")
 """YAML 1.1 reads 0120 as octal (80) and 08 as text; people mean the decimal number."""
 
@@ -106,7 +114,13 @@ def load_yaml(path: Path, problems: Problems) -> Node | None:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        line, message = _explain_yaml_error(exc, text.splitlines())
+        lines = text.splitlines()
+        line, message = (
+            _key_colon_mistake(lines, exc)
+            or _text_starting_with_bracket(lines, exc)
+            or _text_not_indented_under_block(lines, exc)
+            or _explain_yaml_error(exc, lines)
+        )
         problems.error(path, line, message)
         return None
     except yaml.YAMLError as exc:
@@ -159,6 +173,77 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[in
         if problem.startswith(english) or english in problem:
             return line, f"YAML 语法错误：{chinese}。（解析器原文：{problem}）"
     return line, f"YAML 语法错误：{problem or exc}。请检查该行及上一行的缩进、冒号和引号。"
+
+
+def _key_colon_mistake(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """The first line up to the parser's error that starts with a key followed by a full-width
+    colon or by a colon without a space: the commonest slip, which the parser reports a line
+    or more later as a missing colon. Lines of a `|` text block are text, not keys."""
+    last = _error_line(lines, exc)
+    block_indent: int | None = None
+    for number, text in enumerate(lines[:last], start=1):
+        indent = len(text) - len(text.lstrip(" "))
+        if block_indent is not None and (not text.strip() or indent > block_indent):
+            continue
+        block_indent = None
+        if opening := _BLOCK_SCALAR_START.match(text):
+            block_indent = len(opening["lead"])
+        mistake = _KEY_COLON_MISTAKE.match(text)
+        if mistake is None or text.lstrip().startswith("#"):
+            continue
+        key = mistake["key"]
+        if mistake["wide"]:
+            return number, (
+                f"YAML 语法错误：键 {key} 后面用了中文冒号“：”。键名后要用英文冒号加一个空格，写成“{key}: ”。"
+            )
+        return number, f"YAML 语法错误：键 {key} 的冒号后缺少空格：写成“{key}: ”（英文冒号加一个空格）。"
+    return None
+
+
+def _error_line(lines: list[str], exc: yaml.MarkedYAMLError) -> int:
+    """The parser's error line (1-based), within the file."""
+    mark = exc.problem_mark or exc.context_mark
+    return min(mark.line + 1, len(lines)) if mark is not None else len(lines)
+
+
+def _text_starting_with_bracket(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """A value like `[转发]标题` on the error line or the one before: YAML reads the bracket as
+    the start of a list and fails on the text after it."""
+    last = _error_line(lines, exc)
+    for number in (last, last - 1):
+        if number >= 1 and (found := _BRACKETED_START.match(lines[number - 1])):
+            key, value = found["key"], found["value"].strip()
+            return number, (
+                f"YAML 语法错误：{key} 的值以“{value[0]}”开头，YAML 会把它当作列表的开始："
+                f'请给整段文字加引号，写成 {key}: "{value}"。'
+            )
+    return None
+
+
+def _text_not_indented_under_block(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """Text after `body: |` indented no deeper than `body`: the block ends before it, and the
+    parser fails later, at the end of the paragraph. Named at the first such line."""
+    last = _error_line(lines, exc)
+    opening = next(
+        (n for n in range(last, 0, -1) if _BLOCK_SCALAR_START.match(lines[n - 1])),
+        None,
+    )
+    if opening is None:
+        return None
+    key_indent = len(_BLOCK_SCALAR_START.match(lines[opening - 1])["lead"])
+    key = lines[opening - 1].split(":", 1)[0].strip(" -")
+    for number in range(opening + 1, last + 1):
+        text = lines[number - 1]
+        indent = len(text) - len(text.lstrip(" "))
+        if not text.strip() or indent > key_indent or text.lstrip().startswith("#"):
+            continue
+        if _KEY_LINE.match(text):
+            return None  # the block ended with the next key, as it should
+        return number, (
+            f"YAML 语法错误：第 {opening} 行“{key}: |”下面的文字要比 {key} 多缩进（通常多两个空格），"
+            "这一行没有缩进够，请在行首补上空格。"
+        )
+    return None
 
 
 def _indented_deeper(lines: list[str], line: int) -> bool:
