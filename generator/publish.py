@@ -10,8 +10,9 @@ import yaml
 
 from generator.files import write_atomic
 from generator.lock import LockEntry, fingerprint, read_lock, write_lock
-from generator.model import Archive, Issue
+from generator.model import PLACEHOLDER, Archive, Issue
 from generator.problems import Problems, UserError
+from generator.validate import placeholder_lines
 
 
 class PublishRefused(UserError):
@@ -21,6 +22,14 @@ class PublishRefused(UserError):
 def publish(archive: Archive, issue: Issue, today: dt.date, amend_reason: str | None) -> str:
     """Publish (or amend) `issue`; return a sentence for the user."""
     content_dir = archive.publication.content_dir
+    unfinished = placeholder_lines(issue)
+    if unfinished:
+        lines = "、".join(str(line) for line in unfinished if line is not None)
+        where = f"（{issue.path.name} 第 {lines} 行）" if lines else ""
+        raise PublishRefused(
+            f"{issue.label}还有 {len(unfinished)} 处模板占位文字“{PLACEHOLDER}”{where}："
+            "请填写内容或删除这些条目后再发布。"
+        )
     problems = Problems()
     entries = read_lock(content_dir, problems)
     if problems.errors:
@@ -34,7 +43,11 @@ def publish(archive: Archive, issue: Issue, today: dt.date, amend_reason: str | 
         message = f"{issue.label}已发布，内容指纹已记入 content/published.lock。"
     elif entry.content == content:
         message = f"{issue.label}已于 {entry.published.isoformat()} 发布，内容没有变化。"
-    elif amend_reason is None or not amend_reason.strip():
+    elif amend_reason is not None and not amend_reason.strip():
+        raise PublishRefused(
+            '--amend 后面的更正原因是空的：请写明为什么更正，例如 --amend "第2条信息的日期有误"。'
+        )
+    elif amend_reason is None:
         raise PublishRefused(
             f"{issue.label}已于 {entry.published.isoformat()} 发布，之后内容有改动："
             '如确需更正，请用 --amend "更正原因" 重新发布。'

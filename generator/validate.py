@@ -58,17 +58,24 @@ def check_issue_text(issue: Issue, publication: Publication, problems: Problems)
         text = getattr(issue, key)
         if text:
             _check_punctuation(text, issue.lines.get(key), issue, problems, markdown=key == "note")
-            _check_placeholder(text, issue.lines.get(key), issue, problems)
+    for line in placeholder_lines(issue):
+        problems.warning(issue.path, line, f"仍是模板占位文字“{PLACEHOLDER}”：请填写内容，或删除这一条。")
     for item in issue.items:
         _check_item(item, issue, publication, problems)
+
+
+def placeholder_lines(issue: Issue) -> list[int | None]:
+    """The lines of the issue's texts that still hold the template's placeholder."""
+    texts = [(getattr(issue, key), issue.lines.get(key)) for key in ("topic", "note")]
+    for item in issue.items:
+        texts += [(item.title, item.lines.get("title")), (item.body, item.lines.get("body"))]
+    return [line for text, line in texts if text and PLACEHOLDER in text]
 
 
 def _check_item(item: Item, issue: Issue, publication: Publication, problems: Problems) -> None:
     path = issue.path
     _check_punctuation(item.title, item.lines.get("title"), issue, problems)
     _check_punctuation(item.body, item.lines.get("body"), issue, problems, markdown=True)
-    _check_placeholder(item.title, item.lines.get("title"), issue, problems)
-    _check_placeholder(item.body, item.lines.get("body"), issue, problems)
     width = display_width(item.title)
     if width > TOC_CHARS_PER_LINE * TOC_MAX_LINES:
         problems.warning(
@@ -158,15 +165,6 @@ def _vocabulary_message(what: str, value: str, vocabulary: Iterable[str], key: s
     guess = closest(value, vocabulary)
     hint = f"是否应为“{guess}”？" if guess else f"如确需使用，请把它加入 site_config.yml 的 {key}。"
     return f"{what}“{value}”不在 site_config.yml 的 {key} 中：{hint}"
-
-
-def _check_placeholder(text: str, line: int | None, issue: Issue, problems: Problems) -> None:
-    if PLACEHOLDER in text:
-        problems.warning(
-            issue.path,
-            line,
-            f"仍是模板占位文字“{PLACEHOLDER}”：请填写内容，或删除这一条。",
-        )
 
 
 def _check_punctuation(

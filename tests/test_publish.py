@@ -129,3 +129,20 @@ def test_deleting_an_earlier_issue_names_the_moved_total_and_the_fix(project: Pa
         encoding="utf-8",
     )
     assert run_cli(project, "check").exit_code == 0
+
+
+def test_an_issue_with_template_placeholders_is_not_published(project: Path) -> None:
+    assert run_cli(project, "new", "--date", "2021-06-18").exit_code == 0
+    issue_file = project / "content/2021/03.yml"
+    result = run_cli(project, "publish", "2021-3")
+    assert result.exit_code == 1
+    assert "2021年第3期还有" in result.output and "处模板占位文字“【待填写】”（03.yml 第 " in result.output
+    assert "status: draft" in issue_file.read_text(encoding="utf-8")
+    assert not (project / "content/published.lock").exists()
+
+
+def test_an_empty_amend_reason_is_named(project: Path, monkeypatch) -> None:
+    publish_then_edit(project, monkeypatch)
+    result = run_cli(project, "publish", "2021-1", "--amend", "  ")
+    assert result.exit_code == 1
+    assert "--amend 后面的更正原因是空的" in result.output
