@@ -162,6 +162,45 @@ def test_distribution_block_on_last_page(real_pdf: bytes, pages: list) -> None:
     assert thickness[0] == pytest.approx(0.35, abs=0.05) and thickness[-1] == pytest.approx(0.35, abs=0.05)
 
 
+def test_the_distribution_block_takes_its_lines_and_no_more(archive: Archive, renderer: PdfRenderer) -> None:
+    """The 报尾's rules lie on grid-line boundaries, so a block of k lines fits the k lines left
+    under the last paragraph; it goes to a page of its own only when fewer are left (the
+    sample's 2021年第2期 printed a fifth page for a block that fitted on the fourth)."""
+    line_pitch = HEIGHT / 22
+    checked = 0
+    for issue in archive.visible(include_drafts=True):
+        data = renderer.render(issue)
+        pages = text_lines(data)
+        rows = [  # the page number is 四号 too, below the text block
+            line
+            for line in pages[-1]
+            if line[0] < BOTTOM and any(abs(c["size"] - DISTRIBUTION_SIZE) < 0.3 for c in line[2])
+        ]
+        if not rows:
+            continue
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            last = pdf.pages[-1]
+            rules = sorted(
+                (
+                    r
+                    for r in last.rects + last.lines
+                    if r["width"] > 400 and r["top"] > rows[0][0] - line_pitch
+                ),
+                key=lambda r: r["top"],
+            )
+        assert rules[-1]["bottom"] - rules[0]["top"] == pytest.approx(len(rows) * line_pitch, abs=0.5), (
+            issue.label
+        )
+        body = body_lines(pages[-1]) or body_lines(pages[-2])
+        lines_used = round((body[-1][0] - TOP) / line_pitch + 0.5) if body else 0
+        if not body_lines(pages[-1]):
+            assert 22 - lines_used < len(rows), (
+                f"{issue.label}: the 报尾 would have fitted on the page before"
+            )
+        checked += 1
+    assert checked >= 10
+
+
 @pytest.fixture(scope="module")
 def renderer(archive: Archive) -> PdfRenderer:
     return PdfRenderer(archive.publication)
