@@ -201,6 +201,21 @@ def test_the_distribution_block_takes_its_lines_and_no_more(archive: Archive, re
     assert checked >= 10
 
 
+def test_quotes_in_kai_text_copy_without_spaces(
+    archive: Archive, renderer: PdfRenderer, tmp_path: Path
+) -> None:
+    """The 编者按 and the ★ headlines are 楷体: their quotes must fill their one-character boxes,
+    or poppler and Chrome's viewer copy “回头看” as “ 回头看 ” and a search for it fails."""
+    issue = archive.find(2021, 7)
+    assert issue is not None
+    path = tmp_path / "07.pdf"
+    path.write_bytes(renderer.render(issue))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "查摆问题“大而化之”，整改措施“以文件落实文件”。" in text  # the 编者按
+    assert "★部专项整治办部署开展自查自纠“回头看”，" in text  # a contents line
+    assert " “" not in text and "” " not in text
+
+
 @pytest.fixture(scope="module")
 def renderer(archive: Archive) -> PdfRenderer:
     return PdfRenderer(archive.publication)
