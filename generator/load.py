@@ -25,6 +25,16 @@ ISSUE_KEYS = (
     "items",
 )
 REQUIRED_ISSUE_KEYS = ("number", "date", "items")
+STATUS_WORDS = {"草稿": "draft", "发布": "published", "已发布": "published", "定稿": "published"}
+KIND_WORDS = {
+    "常规": "regular",
+    "常规期": "regular",
+    "正刊": "regular",
+    "专刊": "special",
+    "增刊": "supplement",
+}
+"""What offices write instead of the contract's words, for "did you mean" hints."""
+
 ITEM_KEYS = ("section", "title", "body", "date", "region", "tags", "source")
 REQUIRED_ITEM_KEYS = ("section", "title", "body")
 
@@ -116,8 +126,8 @@ def load_issue(source: IssueFile, publication: Publication, problems: Problems) 
             root.value["date"].line,
             f"日期 {date.isoformat()} 的年份与所在文件夹 {source.year} 不一致：请改正日期，或把文件移到 content/{date.year}/。",
         )
-    status = reader.choice(root, "status", [s.value for s in Status])
-    kind = reader.choice(root, "kind", [k.value for k in IssueKind])
+    status = reader.choice(root, "status", [s.value for s in Status], STATUS_WORDS)
+    kind = reader.choice(root, "kind", [k.value for k in IssueKind], KIND_WORDS)
     issue_kind = IssueKind(kind) if kind else IssueKind.REGULAR
     if source.supplement and kind is not None and issue_kind is not IssueKind.SUPPLEMENT:
         problems.error(
@@ -132,6 +142,13 @@ def load_issue(source: IssueFile, publication: Publication, problems: Problems) 
     if source.supplement:
         issue_kind = IssueKind.SUPPLEMENT
     total = reader.integer(root, "total")
+    if source.supplement and total is not None:
+        problems.error(
+            path,
+            root.value["total"].line,
+            "增刊单独编号，不计入总期号（总第N期）：请删去 total 这一行。",
+        )
+        total = None
     topic = reader.text(root, "topic")
     note = reader.text(root, "note")
     distribution = read_distribution(reader, root)
@@ -175,8 +192,11 @@ def _items(reader: Reader, root: Node, publication: Publication) -> list[Item]:
         sub.check_keys(entry, ITEM_KEYS, REQUIRED_ITEM_KEYS)
         section_id = sub.text(entry, "section")
         if section_id is not None and section_id not in section_ids:
-            guess = closest(section_id, section_ids)
+            by_title = {s.title: s.id for s in publication.sections}
+            guess = by_title.get(section_id.strip()) or closest(section_id, section_ids)
             hint = f"是否应为“{guess}”？" if guess else ""
+            if section_id.strip() in by_title:
+                hint = f"“{section_id.strip()}”是栏目的名称，这里要写它的代号：section: {guess}。"
             reader.problems.error(
                 reader.path,
                 entry.value["section"].line,
@@ -184,6 +204,12 @@ def _items(reader: Reader, root: Node, publication: Publication) -> list[Item]:
             )
             section_id = None
         title = sub.text(entry, "title")
+        if title is not None and title.strip().startswith("★"):
+            reader.problems.error(
+                reader.path,
+                entry.value["title"].line,
+                "标题开头不用写“★”：目录中的★由排版自动加上（现在会印成“★★”），请删去它。",
+            )
         body_node = entry.value.get("body")
         body = sub.text(entry, "body", allow_empty=True)
         if body is not None and not body.strip():

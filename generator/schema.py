@@ -114,13 +114,17 @@ class Reader:
             return None
         return value
 
-    def choice(self, mapping: Node, key: str, choices: Iterable[str]) -> str | None:
+    def choice(
+        self, mapping: Node, key: str, choices: Iterable[str], meanings: dict[str, str] | None = None
+    ) -> str | None:
+        """One of `choices`; `meanings` maps words people write instead (草稿) to the choice
+        they mean (draft), for the hint."""
         choices = list(choices)
         value = self.text(mapping, key)
         if value is None:
             return None
         if value not in choices:
-            guess = closest(value, choices)
+            guess = (meanings or {}).get(value.strip()) or closest(value, choices)
             hint = f"是否应为“{guess}”？" if guess else ""
             self.problems.error(
                 self.path,

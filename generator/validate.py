@@ -26,6 +26,8 @@ _CLOSING = set("，。、；：？！）》」』〕】”’")
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”‘’]"
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 _HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<={_CJK})[,:;()]|[,:;()](?={_CJK})")
+_LIST_SEPARATORS = re.compile(r"[，、；;]|,(?! )")
+"""What separates several regions or tags written as one text (a YAML list's commas are gone)."""
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
 
 
@@ -97,14 +99,29 @@ def _check_item(item: Item, issue: Issue, publication: Publication, problems: Pr
             item.lines.get("date"),
             f"信息日期 {item.date.isoformat()} 晚于本期印发日期 {issue.date.isoformat()}：请核对。",
         )
-    if item.region and publication.regions and item.region not in publication.regions:
+    if item.region and _LIST_SEPARATORS.search(item.region):
+        problems.error(
+            path,
+            item.lines.get("region"),
+            f"地区“{item.region}”写了不止一个：每条信息只写一个地区（region），"
+            "涉及几个地区时写主要的一个，其余可写进正文或标签。",
+        )
+    elif item.region and publication.regions and item.region not in publication.regions:
         problems.warning(
             path,
             item.lines.get("region"),
             _vocabulary_message("地区", item.region, publication.regions, "regions"),
         )
     for tag in item.tags:
-        if publication.tags and tag not in publication.tags:
+        if _LIST_SEPARATORS.search(tag):
+            listed = ", ".join(part for part in _LIST_SEPARATORS.split(tag) if part.strip())
+            problems.error(
+                path,
+                item.lines.get("tags"),
+                f"标签“{tag}”中有“{_LIST_SEPARATORS.search(tag)[0]}”：几个标签要写成列表，"
+                f"用英文逗号加空格分开，如 tags: [{listed}]。",
+            )
+        elif publication.tags and tag not in publication.tags:
             problems.warning(
                 path,
                 item.lines.get("tags"),

@@ -82,3 +82,6 @@ def test_new_special_and_supplement_scaffolds_are_valid(tmp_path: Path) -> None:
     kinds = {issue.label: issue.kind.value for issue in result.archive.issues}
     assert kinds["2021年第3期"] == "special"
     assert kinds["2021年增刊第1期"] == "supplement"
+    supplement = (project / "content/2021/supplement-01.yml").read_text(encoding="utf-8")
+    assert "total" not in supplement, "a 增刊 is outside the 总第N期 count"
+    assert "# total:" in (project / "content/2021/03.yml").read_text(encoding="utf-8")
