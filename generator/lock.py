@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.files import write_atomic
-from generator.model import Issue
+from generator.model import Issue, Status
 from generator.problems import Problems
 
 LOCK_NAME = "published.lock"
@@ -35,6 +35,7 @@ class LockEntry:
     items: tuple[str, ...]
     amended: dt.date | None = None
     reason: str | None = None
+    line: int | None = field(default=None, compare=False)  # in the lock file, for messages
 
     def to_line(self) -> str:
         fields = [
@@ -110,6 +111,7 @@ def read_lock(content_dir: Path, problems: Problems) -> dict[str, LockEntry]:
                 items=tuple(filter(None, fields.get("items", "").split(","))),
                 amended=dt.date.fromisoformat(fields["amended"]) if "amended" in fields else None,
                 reason=fields.get("reason"),
+                line=number,
             )
         except (KeyError, ValueError):
             problems.error(
@@ -124,12 +126,48 @@ def write_lock(content_dir: Path, entries: dict[str, LockEntry]) -> None:
     write_atomic(path, text)
 
 
-def check_locked(issues: list[Issue], entries: dict[str, LockEntry], problems: Problems) -> None:
-    """A published issue whose content no longer matches its fingerprint is an error."""
+def check_locked(
+    issues: list[Issue],
+    entries: dict[str, LockEntry],
+    unlocked: frozenset[str],
+    content_dir: Path,
+    problems: Problems,
+) -> None:
+    """A published issue whose content no longer matches its fingerprint, that went back to
+    draft or whose file is gone is an error. `status: published` written by hand, without a
+    fingerprint, is a warning when the office uses `jianbao publish` (the lock file exists);
+    an issue without `status` (imported, or an office that does not lock) is left alone. `unlocked`:
+    the issue being amended, whose fingerprint is not enforced."""
     by_slug = {issue.slug: issue for issue in issues}
+    if lock_path(content_dir).is_file():
+        for issue in issues:
+            if issue.status is Status.PUBLISHED and "status" in issue.lines and issue.slug not in entries:
+                problems.warning(
+                    issue.path,
+                    issue.lines["status"],
+                    f"{issue.label}已标为发布，但 published.lock 中没有它的内容指纹，之后的改动不会被发现："
+                    f"请运行 jianbao publish {cli_id(issue)}。",
+                )
     for slug, entry in sorted(entries.items()):
         issue = by_slug.get(slug)
+        if slug in unlocked:
+            continue
         if issue is None:
+            if not (content_dir / f"{slug}.yml").exists():  # not merely unreadable
+                problems.error(
+                    lock_path(content_dir),
+                    entry.line,
+                    f"已发布的 {slug}.yml 找不到了：已发布的简报不能删除，请从版本库恢复这个文件；"
+                    f"确需撤下这一期时，请删去 published.lock 中 {slug} 这一行。",
+                )
+            continue
+        if issue.status is Status.DRAFT:
+            problems.error(
+                issue.path,
+                issue.lines.get("status"),
+                f"{issue.label}已于 {entry.published.isoformat()} 发布，不能改回草稿：请改回 status: published；"
+                f"确需撤下这一期时，请删去 content/published.lock 中 {slug} 这一行。",
+            )
             continue
         content, items = fingerprint(issue)
         if content == entry.content:

@@ -49,7 +49,7 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
     check_sequence(issues, problems)
     issues = assign_totals(issues, problems)
     locked = read_lock(publication.content_dir, problems)
-    check_locked(issues, {slug: e for slug, e in locked.items() if slug not in unlocked}, problems)
+    check_locked(issues, locked, unlocked, publication.content_dir, problems)
     issues = [_with_correction(issue, locked.get(issue.slug)) for issue in issues]
     issues.sort(key=lambda issue: issue.sort_key)
     archive = None if problems.errors else Archive(publication, tuple(issues))

@@ -146,3 +146,37 @@ def test_an_empty_amend_reason_is_named(project: Path, monkeypatch) -> None:
     result = run_cli(project, "publish", "2021-1", "--amend", "  ")
     assert result.exit_code == 1
     assert "--amend 后面的更正原因是空的" in result.output
+
+
+def test_a_published_issue_cannot_silently_go_back_to_draft_or_vanish(project: Path) -> None:
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    issue_file = project / "content/2021/01.yml"
+    text = issue_file.read_text(encoding="utf-8")
+    issue_file.write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.exit_code == 1
+    assert "content/2021/01.yml:3: 错误：2021年第1期已于" in result.output
+    assert "不能改回草稿" in result.output
+    issue_file.unlink()
+    result = run_cli(project, "check")
+    assert result.exit_code == 1
+    assert "content/published.lock:2: 错误：已发布的 2021/01.yml 找不到了" in result.output
+
+
+def test_an_issue_published_by_hand_is_told_to_run_publish(project: Path) -> None:
+    assert run_cli(project, "publish", "2021-1").exit_code == 0
+    result = run_cli(project, "check")
+    assert result.exit_code == 0 and "警告" not in result.output.replace("0 个警告", "")
+    issue_file = project / "content/2021/02.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace(
+            "date: 2021-06-04\n", "date: 2021-06-04\nstatus: published\n"
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "check")
+    assert (
+        "content/2021/02.yml:3: 警告：2021年第2期已标为发布，但 published.lock 中没有它的内容指纹"
+        in result.output
+    )
+    assert "请运行 jianbao publish 2021-2" in result.output
