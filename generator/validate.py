@@ -149,6 +149,15 @@ def check_images(issue: Issue, publication: Publication, problems: Problems) -> 
                     "请把 ![说明](media/文件名) 单独写一行，前后各空一行。",
                 )
                 continue
+            if re.match(r"^(?:[a-z]:[\\/]|\\\\|file:)", source, re.IGNORECASE):
+                name = re.split(r"[\\/]", source)[-1]
+                problems.error(
+                    issue.path,
+                    line,
+                    f"图片“{source}”是本机上的路径，别的电脑和网站都看不到它：请把图片复制到 content/media/，"
+                    f"写成 media/{name}。",
+                )
+                continue
             if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.IGNORECASE):
                 problems.error(
                     issue.path,

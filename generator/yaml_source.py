@@ -82,6 +82,13 @@ def read_text(path: Path, problems: Problems) -> str | None:
     except OSError as exc:
         problems.error(path, None, f"无法读取文件：{exc.strerror}。")
         return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(
+            path,
+            1,
+            "文件是 UTF-16 编码（记事本里叫“Unicode”）：请另存为 UTF-8（记事本：“另存为”，编码选“UTF-8”）。",
+        )
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
