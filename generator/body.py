@@ -6,7 +6,8 @@ thing on screen and another on paper. All text stays text: raw HTML in a body be
 literal characters, never markup, and nothing is ever evaluated as Typst.
 
 Blocks:  paragraph{inlines} heading{level, inlines} list{ordered, start, items: [[block]]}
-         table{head: [cell], rows: [[cell]]} (cell = [inline]) image{src, alt}
+         table{head: [cell], rows: [[cell]], align: [left|center|right|null per column]}
+         (cell = [inline]) image{src, alt}
          quote{blocks} code{text}
 Inlines: text{text} strong{inlines} emph{inlines} code{text} link{href, inlines} break{}
          image{src, alt, inline}: an image amid text, which check refuses (an image is a paragraph)
@@ -242,7 +243,7 @@ class _Walker:
                 head = cells
             else:
                 rows.append(cells)
-        return {"type": "table", "head": head, "rows": rows}
+        return {"type": "table", "head": head, "rows": rows, "align": _column_alignment(element)}
 
     def inlines(self, element: etree.Element) -> list[Inline]:
         result: list[Inline] = []
@@ -310,3 +311,14 @@ def _join_soft_breaks(text: str) -> str:
         return " "
 
     return _SOFT_BREAK.sub(replace, text)
+
+
+def _column_alignment(table: etree.Element) -> list[str | None]:
+    """Each column's alignment as the Markdown's separator row wrote it (`---:` right, `:---:`
+    centre, `:---` left, `---` none), read from the first row's cells."""
+    first = next(table.iter("tr"), None)
+    cells = [] if first is None else [cell for cell in first if cell.tag in ("th", "td")]
+    return [_ALIGNMENT.get(cell.get("style", "")) for cell in cells]
+
+
+_ALIGNMENT = {f"text-align: {side};": side for side in ("left", "center", "right")}

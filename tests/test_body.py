@@ -17,6 +17,14 @@ def test_paragraphs_bold_lists_and_tables() -> None:
     ]
     assert blocks[1]["ordered"] and len(blocks[1]["items"]) == 2
     assert blocks[2]["rows"] == [[[{"type": "text", "text": "成都市"}], [{"type": "text", "text": "12"}]]]
+    assert blocks[2]["align"] == [None, None]
+
+
+def test_table_columns_keep_the_alignment_written() -> None:
+    table = parse_body(
+        "| 市州 | 线索数 | 说明 | 备注 |\n| :--- | ---: | :---: | --- |\n| 成都市 | 96 | 已办 | |\n"
+    )[0]
+    assert table["align"] == ["left", "right", "center", None]
 
 
 def test_raw_html_and_typst_syntax_stay_literal_text() -> None:

@@ -216,6 +216,19 @@ def test_quotes_in_kai_text_copy_without_spaces(
     assert " “" not in text and "” " not in text
 
 
+def test_a_column_written_right_aligned_prints_right_aligned(archive: Archive, renderer: PdfRenderer) -> None:
+    """2021年第9期's table has `---:` under 线索数 and 已办结: the numbers end at one edge."""
+    issue = archive.find(2021, 9)
+    assert issue is not None
+    lines = [line for page in text_lines(renderer.render(issue)) for line in page]
+    numbers = [line[2] for line in lines if line[1] in ("成都市9661", "其他14个市（州）151107")]
+    assert len(numbers) == 2
+    short, long = numbers
+    assert short[-1]["x1"] == pytest.approx(long[-1]["x1"], abs=0.5)  # 61 and 107 end together
+    assert short[-3]["x1"] == pytest.approx(long[-4]["x1"], abs=0.5)  # 96 and 151 too
+    assert short[0]["x0"] == pytest.approx(long[0]["x0"], abs=0.5)  # the first column stays left
+
+
 @pytest.fixture(scope="module")
 def renderer(archive: Archive) -> PdfRenderer:
     return PdfRenderer(archive.publication)

@@ -301,7 +301,10 @@ def test_special_and_supplement_marks(site: Path) -> None:
 def test_note_and_table(site: Path) -> None:
     with_note = parse_page(site / "2021" / "07" / "index.html")
     assert "note-title" in with_note.ids
-    assert "<table>" in (site / "2021" / "09" / "index.html").read_text(encoding="utf-8")
+    table = (site / "2021" / "09" / "index.html").read_text(encoding="utf-8")
+    assert "<table>" in table
+    assert '<th class="jb-align-right">线索数</th>' in table  # `---:` in the Markdown
+    assert '<td class="jb-align-right">96</td>' in table and "<td>成都市</td>" in table
 
 
 def test_home_shows_the_latest_issue_first(site: Path) -> None:
