@@ -616,3 +616,19 @@ def test_a_lead_in_ending_in_a_colon_stays_with_its_table(archive: Archive, rend
     pages, page = render(30 + 21 - slot)
     table_head = [line for line in pages[page] if line[1] == "序号地区"]
     assert table_head, f"the lead-in alone at the bottom of page {page + 1}, the table on the next"
+
+
+def test_a_line_ending_before_a_moved_mark_is_still_justified(archive: Archive, renderer: PdfRenderer) -> None:
+    """An opening mark that cannot end a line moves down with its character, and the line it
+    leaves is spread to the full measure: in the body, in a ★ headline of the contents, in a
+    heading and in a nested list (a block as wide as its content had left these ragged)."""
+    line = "目" * 26 + "“标题”（括号）完。"
+    issue = archive.find(2021, 6)
+    assert issue is not None
+    body = f"# {'目' * 25}“标题”\n\n{'目' * 25}“标题”\n\n1. 第一\n\n    1. {'目' * 22}“标题”\n"
+    item = dataclasses.replace(issue.items[0], title=line, body=body)
+    lines = [line for page in text_lines(renderer.render(dataclasses.replace(issue, items=(item,)))) for line in page]
+    short = [chars for _, text, chars in lines if text.endswith("目目目") and "“" not in text]
+    assert len(short) >= 4, [text for _, text, _ in lines]
+    for chars in short:
+        assert chars[-1]["x1"] == pytest.approx(RIGHT, abs=0.6), "".join(c["text"] for c in chars)
