@@ -25,7 +25,7 @@ from generator.model import Archive, Issue, IssueKind, Publication
 from generator.pdf import PdfRenderer
 from generator.problems import Problems, UserError, display_path
 from generator.progress import TerminalProgress
-from generator.project import load_project
+from generator.project import LoadResult, load_project
 from generator.publish import publish as publish_issue
 from generator.scaffold import new_issue
 
@@ -181,8 +181,7 @@ def serve(config_path: Path, port: int, drafts: bool, no_pdf: bool) -> None:
     help="输出文件，默认为当前目录下的 2021-06.pdf 之类。",
 )
 def pdf(config_path: Path, issue_id: str, output: Path | None) -> None:
-    archive = require_archive(config_path)
-    issue = find_issue(archive, issue_id)
+    archive, issue = require_issue(config_path, issue_id)
     target = output or Path(issue.pdf_name)
     with user_errors():
         data = PdfRenderer(archive.publication).render(issue)
@@ -201,8 +200,7 @@ def publish(config_path: Path, issue_id: str, reason: str | None) -> None:
     unlocked = frozenset()
     if reason is not None:
         unlocked = frozenset({slug_of(issue_id)})
-    archive = require_archive(config_path, unlocked=unlocked)
-    issue = find_issue(archive, issue_id)
+    archive, issue = require_issue(config_path, issue_id, unlocked)
     with user_errors():
         click.echo(publish_issue(archive, issue, today(), reason))
 
@@ -275,9 +273,29 @@ def require_publication(config_path: Path) -> Publication:
     return publication
 
 
+def require_issue(
+    config_path: Path, issue_id: str, unlocked: frozenset[str] = frozenset()
+) -> tuple[Archive, Issue]:
+    """The archive and the issue named by `issue_id`. Errors only in issues that cannot change
+    this one (later or of the other sequence) are counted, not printed, and do not stop it."""
+    result = load_project(config_path, unlocked)
+    archive = result.archive_for(*parse_issue_id(issue_id)) or require_loaded(result, config_path)
+    issue = find_issue(archive, issue_id)
+    if result.problems.errors:
+        click.echo(
+            f"jianbao：其他期次有 {len(result.problems.errors)} 个错误（运行 jianbao check 查看），不影响{issue.label}。",
+            err=True,
+        )
+    return archive, issue
+
+
 def require_archive(config_path: Path, unlocked: frozenset[str] = frozenset()) -> Archive:
     """The validated archive; on any error, print every problem and exit 1."""
-    result = load_project(config_path, unlocked)
+    return require_loaded(load_project(config_path, unlocked), config_path)
+
+
+def require_loaded(result: LoadResult, config_path: Path) -> Archive:
+    """The loaded archive; if there was any error, print every problem and exit 1."""
     if result.problems.errors:
         print_problems(result.problems, config_path)
     elif result.problems.warnings:

@@ -132,12 +132,16 @@ def check_locked(
     unlocked: frozenset[str],
     content_dir: Path,
     problems: Problems,
+    *,
+    totals_known: bool = True,
 ) -> None:
     """A published issue whose content no longer matches its fingerprint, that went back to
     draft or whose file is gone is an error. `status: published` written by hand, without a
     fingerprint, is a warning when the office uses `jianbao publish` (the lock file exists);
     an issue without `status` (imported, or an office that does not lock) is left alone. `unlocked`:
-    the issue being amended, whose fingerprint is not enforced."""
+    the issue being amended, whose fingerprint is not enforced. Without `totals_known` (an issue
+    file could not be read, so the 总第N期 after it are off), a moved total is not reported: the
+    unreadable file's own error is the one to fix."""
     by_slug = {issue.slug: issue for issue in issues}
     if lock_path(content_dir).is_file():
         for issue in issues:
@@ -173,6 +177,8 @@ def check_locked(
         if content == entry.content:
             continue
         recorded = recorded_total(issue, entry)
+        if recorded is not None and not totals_known:
+            continue
         if recorded is not None:
             problems.error(
                 issue.path,

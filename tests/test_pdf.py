@@ -618,7 +618,9 @@ def test_a_lead_in_ending_in_a_colon_stays_with_its_table(archive: Archive, rend
     assert table_head, f"the lead-in alone at the bottom of page {page + 1}, the table on the next"
 
 
-def test_a_line_ending_before_a_moved_mark_is_still_justified(archive: Archive, renderer: PdfRenderer) -> None:
+def test_a_line_ending_before_a_moved_mark_is_still_justified(
+    archive: Archive, renderer: PdfRenderer
+) -> None:
     """An opening mark that cannot end a line moves down with its character, and the line it
     leaves is spread to the full measure: in the body, in a ★ headline of the contents, in a
     heading and in a nested list (a block as wide as its content had left these ragged)."""
@@ -627,7 +629,11 @@ def test_a_line_ending_before_a_moved_mark_is_still_justified(archive: Archive, 
     assert issue is not None
     body = f"# {'目' * 25}“标题”\n\n{'目' * 25}“标题”\n\n1. 第一\n\n    1. {'目' * 22}“标题”\n"
     item = dataclasses.replace(issue.items[0], title=line, body=body)
-    lines = [line for page in text_lines(renderer.render(dataclasses.replace(issue, items=(item,)))) for line in page]
+    lines = [
+        line
+        for page in text_lines(renderer.render(dataclasses.replace(issue, items=(item,))))
+        for line in page
+    ]
     short = [chars for _, text, chars in lines if text.endswith("目目目") and "“" not in text]
     assert len(short) >= 4, [text for _, text, _ in lines]
     for chars in short:

@@ -180,3 +180,26 @@ def test_an_issue_published_by_hand_is_told_to_run_publish(project: Path) -> Non
         in result.output
     )
     assert "请运行 jianbao publish 2021-2" in result.output
+
+
+def test_a_broken_later_draft_does_not_stop_printing_or_publishing(project: Path, tmp_path: Path) -> None:
+    (project / "content/2021/03.yml").write_text(
+        "number: 3\ndate: 2021-06-11\nstatus: draft\nitems:\n  - section： municipal\n", encoding="utf-8"
+    )
+    printed = run_cli(project, "pdf", "2021-2", "-o", str(tmp_path / "02.pdf"))
+    assert printed.exit_code == 0, printed.output
+    assert "其他期次有 1 个错误（运行 jianbao check 查看），不影响2021年第2期。" in printed.output
+    assert (tmp_path / "02.pdf").read_bytes().startswith(b"%PDF")
+    assert run_cli(project, "publish", "2021-2").exit_code == 0
+    assert run_cli(project, "check").exit_code == 1  # the draft's error is still an error
+
+
+def test_a_broken_earlier_issue_stops_it_and_is_the_only_error_named(project: Path, tmp_path: Path) -> None:
+    assert run_cli(project, "publish", "2021-2").exit_code == 0
+    (project / "content/2021/01.yml").write_text("number: 1\ndate: 2021-05-28\nitems: [\n", encoding="utf-8")
+    result = run_cli(project, "pdf", "2021-2", "-o", str(tmp_path / "02.pdf"))
+    assert result.exit_code == 1
+    assert "content/2021/01.yml:3: 错误" in result.output
+    assert "总第" not in result.output  # 2021年第2期's total is unknown, not moved
+    assert "发现 1 个错误" in result.output
+    assert not (tmp_path / "02.pdf").exists()
