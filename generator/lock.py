@@ -2,7 +2,9 @@
 
 One readable line per published issue, tab-separated:
 
-    2021/06  published=2021-06-04  content=3f2a…  items=9c1d4e2a,77b0…  [amended=2026-11-23  reason=…]
+    2021/06  published=2021-06-04  content=3f2a…  items=9c1d4e2a,77b0…  [amended=2026-11-23  reason=…]…
+
+(one amended/reason pair per correction, oldest first).
 
 The fingerprint covers what the issue says (dates, note, items, distribution…), not how the
 file is formatted, so comments and indentation can change freely. Item fingerprints let
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.files import write_atomic
-from generator.model import Issue, Status
+from generator.model import Correction, Issue, Status
 from generator.problems import Problems
 
 LOCK_NAME = "published.lock"
@@ -33,8 +35,7 @@ class LockEntry:
     published: dt.date
     content: str
     items: tuple[str, ...]
-    amended: dt.date | None = None
-    reason: str | None = None
+    corrections: tuple[Correction, ...] = ()  # oldest first
     line: int | None = field(default=None, compare=False)  # in the lock file, for messages
 
     def to_line(self) -> str:
@@ -44,8 +45,11 @@ class LockEntry:
             f"content={self.content}",
             f"items={','.join(self.items)}",
         ]
-        if self.amended and self.reason:
-            fields += [f"amended={self.amended.isoformat()}", f"reason={' '.join(self.reason.split())}"]
+        for correction in self.corrections:
+            fields += [
+                f"amended={correction.date.isoformat()}",
+                f"reason={' '.join(correction.reason.split())}",
+            ]
         return "\t".join(fields)
 
 
@@ -101,19 +105,24 @@ def read_lock(content_dir: Path, problems: Problems) -> dict[str, LockEntry]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        slug, *pairs = line.split("\t")
-        fields = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+        slug, *cells = line.split("\t")
+        pairs = [tuple(cell.split("=", 1)) for cell in cells if "=" in cell]
+        fields = dict(pairs)  # the amended/reason pairs repeat, once per correction
+        amended = [value for key, value in pairs if key == "amended"]
+        reasons = [value for key, value in pairs if key == "reason"]
         try:
             entries[slug] = LockEntry(
                 slug=slug,
                 published=dt.date.fromisoformat(fields["published"]),
                 content=fields["content"],
                 items=tuple(filter(None, fields.get("items", "").split(","))),
-                amended=dt.date.fromisoformat(fields["amended"]) if "amended" in fields else None,
-                reason=fields.get("reason"),
+                corrections=tuple(
+                    Correction(dt.date.fromisoformat(day), reason)
+                    for day, reason in zip(amended, reasons, strict=True)
+                ),
                 line=number,
             )
-        except (KeyError, ValueError):
+        except (KeyError, ValueError):  # zip(strict=True): a date without a reason
             problems.error(
                 path, number, "这一行无法识别：锁定文件由 jianbao publish 维护，请从版本库恢复它。"
             )

@@ -107,7 +107,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Correction:
-    """A published issue corrected with `jianbao publish --amend`: shown on its page."""
+    """One `jianbao publish --amend` of a published issue: every one is shown on its page."""
 
     date: dt.date
     reason: str
@@ -127,8 +127,13 @@ class Issue:
     note: str | None = None
     distribution: tuple[DistributionLine, ...] | None = None
     copies: int | None = None
-    correction: Correction | None = None
+    corrections: tuple[Correction, ...] = ()  # oldest first
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def correction(self) -> Correction | None:
+        """The latest correction, if the issue was ever amended."""
+        return self.corrections[-1] if self.corrections else None
 
     @property
     def is_supplement(self) -> bool:

@@ -12,7 +12,7 @@ from generator.config import load_publication
 from generator.issue_cache import IssueReader
 from generator.load import REGULAR_FILE, SUPPLEMENT_FILE, find_issue_files
 from generator.lock import LockEntry, check_locked, read_lock
-from generator.model import Archive, Correction, Issue
+from generator.model import Archive, Issue
 from generator.numbering import assign_totals
 from generator.problems import Problems
 from generator.validate import check_images, check_sequence
@@ -80,7 +80,7 @@ def load_project(config_path: Path, unlocked: frozenset[str] = frozenset()) -> L
     check_locked(
         issues, locked, unlocked, publication.content_dir, problems, totals_known=len(issues) == len(sources)
     )
-    issues = [_with_correction(issue, locked.get(issue.slug)) for issue in issues]
+    issues = [_with_corrections(issue, locked.get(issue.slug)) for issue in issues]
     issues.sort(key=lambda issue: issue.sort_key)
     readable = Archive(publication, tuple(issues))
     return LoadResult(None if problems.errors else readable, problems, 1 + len(sources), readable)
@@ -94,7 +94,7 @@ def _bodies(issues: list[Issue]) -> Iterator[str]:
             yield item.body
 
 
-def _with_correction(issue: Issue, entry: LockEntry | None) -> Issue:
-    if entry is None or entry.amended is None or not entry.reason:
+def _with_corrections(issue: Issue, entry: LockEntry | None) -> Issue:
+    if entry is None or not entry.corrections:
         return issue
-    return dataclasses.replace(issue, correction=Correction(entry.amended, entry.reason))
+    return dataclasses.replace(issue, corrections=entry.corrections)

@@ -10,7 +10,7 @@ import yaml
 
 from generator.files import write_atomic
 from generator.lock import LockEntry, fingerprint, read_lock, write_lock
-from generator.model import PLACEHOLDER, Archive, Issue
+from generator.model import PLACEHOLDER, Archive, Correction, Issue
 from generator.problems import Problems, UserError
 from generator.validate import placeholder_lines
 
@@ -54,7 +54,10 @@ def publish(archive: Archive, issue: Issue, today: dt.date, amend_reason: str | 
         )
     else:
         entries[issue.slug] = replace(
-            entry, content=content, items=items, amended=today, reason=amend_reason.strip()
+            entry,
+            content=content,
+            items=items,
+            corrections=(*entry.corrections, Correction(today, amend_reason.strip())),
         )
         message = f"{issue.label}已更正并重新发布（{today.isoformat()}，原因：{amend_reason.strip()}）。"
     set_status_published(issue.path)

@@ -203,3 +203,21 @@ def test_a_broken_earlier_issue_stops_it_and_is_the_only_error_named(project: Pa
     assert "总第" not in result.output  # 2021年第2期's total is unknown, not moved
     assert "发现 1 个错误" in result.output
     assert not (tmp_path / "02.pdf").exists()
+
+
+def test_every_correction_is_kept_and_shown(project: Path, monkeypatch) -> None:
+    publish_then_edit(project, monkeypatch)
+    assert run_cli(project, "publish", "2021-1", "--amend", "更正调研日期").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1625184000")  # 2021-07-02
+    issue_file = project / "content/2021/01.yml"
+    issue_file.write_text(
+        issue_file.read_text(encoding="utf-8").replace("5月28日", "5月29日"), encoding="utf-8"
+    )
+    assert run_cli(project, "publish", "2021-1", "--amend", "再次更正日期").exit_code == 0
+    lock = (project / "content/published.lock").read_text(encoding="utf-8")
+    assert "amended=2021-06-25\treason=更正调研日期\tamended=2021-07-02\treason=再次更正日期" in lock
+    assert run_cli(project, "check").exit_code == 0
+    assert run_cli(project, "build", "--no-pdf").exit_code == 0
+    page = (project / "site/2021/01/index.html").read_text(encoding="utf-8")
+    first, second = page.index("更正原因：更正调研日期"), page.index("更正原因：再次更正日期")
+    assert first < second and "更正说明（1）" in page and "更正说明（2）" in page

@@ -125,7 +125,7 @@ class IssueView:
     copies: int | None
     previous: IssueSummary | None
     next: IssueSummary | None
-    correction: Correction | None = None
+    corrections: tuple[Correction, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)
@@ -196,11 +196,10 @@ def issue_view(
         copies=issue.copies_or(publication),
         previous=previous,
         next=following,
-        correction=Correction(
-            chinese_date(issue.correction.date), issue.correction.date.isoformat(), issue.correction.reason
-        )
-        if issue.correction
-        else None,
+        corrections=tuple(
+            Correction(chinese_date(correction.date), correction.date.isoformat(), correction.reason)
+            for correction in issue.corrections
+        ),
     )
 
 
