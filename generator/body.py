@@ -75,7 +75,7 @@ def _parse(text: str) -> tuple[Block, ...]:
     md, keeper = _parser()
     md.reset()
     keeper.tree = None
-    md.convert(_fences_as_indented_code(text))
+    md.convert(_word_paragraphs(_fences_as_indented_code(text)))
     assert keeper.tree is not None
     stash = [str(chunk) for chunk in md.htmlStash.rawHtmlBlocks]
     return tuple(_Walker(stash).blocks(keeper.tree))
@@ -128,6 +128,16 @@ def nodes(tree: Any) -> Iterator[dict[str, Any]]:
 def images(blocks: list[Block]) -> list[Block]:
     """Every image of a body, in order: the image blocks, and any image amid text (which check refuses)."""
     return [node for node in nodes(blocks) if node.get("type") == "image"]
+
+
+_WORD_PARAGRAPH_START = re.compile("\n(?=[ ]{0,3}\u3000)")
+
+
+def _word_paragraphs(text: str) -> str:
+    """A line that starts with full-width spaces starts a paragraph: that is how paragraphs
+    pasted from Word look (each opens with "　　", no blank line between), and Markdown would
+    join them into one. Code (indented four spaces by then) is left alone."""
+    return _WORD_PARAGRAPH_START.sub("\n\n", text) if "\u3000" in text else text
 
 
 def _fences_as_indented_code(text: str) -> str:

@@ -68,7 +68,18 @@ def find_issue_files(content_dir: Path, problems: Problems) -> list[IssueFile]:
                 problems.error(folder, None, "简报文件应放在年份文件夹中，如 content/2021/06.yml。")
             continue
         if not YEAR_FOLDER.match(folder.name):
-            problems.warning(folder, None, "不是年份文件夹（应为四位数字，如 2021），其中的文件不会被读取。")
+            year = re.match(r"\d{4}", folder.name)
+            if any(path.suffix.lower() in (".yml", ".yaml") for path in folder.iterdir()):
+                rename = f"改名为 {year[0]}" if year else "改名为四位数字的年份，如 2021"
+                problems.error(
+                    folder,
+                    None,
+                    f"其中有简报文件，但文件夹名不是年份：请把文件夹{rename}，否则这些简报不会被读取。",
+                )
+            else:
+                problems.warning(
+                    folder, None, "不是年份文件夹（应为四位数字，如 2021），其中的文件不会被读取。"
+                )
             continue
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or path.is_dir():

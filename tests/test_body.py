@@ -61,3 +61,10 @@ def test_fenced_code_is_a_code_block() -> None:
     assert [b["type"] for b in blocks] == ["paragraph", "code", "paragraph", "list"]
     assert blocks[1]["text"] == "第一行 a->b\n\n第二行"
     assert blocks[3]["items"][0][1] == {"type": "code", "text": "x<y"}
+
+
+def test_paragraphs_pasted_from_word_stay_paragraphs() -> None:
+    """Word's paragraphs open with two full-width spaces and no blank line between them."""
+    blocks = parse_body("　　第一段。\n　　第二段，\n接着写。\n\n```\n　　代码\n　　代码\n```\n")
+    assert [plain_text([block]).strip() for block in blocks[:2]] == ["第一段。", "第二段，接着写。"]
+    assert blocks[2] == {"type": "code", "text": "　　代码\n　　代码"}
