@@ -10,12 +10,14 @@ error adds the option's name. `--help` keeps click's layout, with Chinese headin
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
 import click
+import click.formatting
 from click.exceptions import NoArgsIsHelpError, NoSuchCommand
 
 
@@ -30,8 +32,18 @@ class ChineseHelpFormatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(self.HEADINGS.get(name, name))
 
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two. Click counts characters,
+    so `--amend 原因` pushed its help two columns right of the others'."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in click.unstyle(text))
+
 
 click.Context.formatter_class = ChineseHelpFormatter
+click.formatting.term_len = display_width  # the definition lists of --help measure with it
 
 
 class ChineseUsageError(click.UsageError):
@@ -174,6 +186,9 @@ class ChineseDateTime(click.DateTime):
 
     def __init__(self) -> None:
         super().__init__(formats=["%Y-%m-%d"])
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.datetime):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,17 @@ def test_help_is_in_chinese(project: Path) -> None:
     result = run_cli(project, "--help")
     assert result.exit_code == 0
     assert "用法：" in result.output and "检查" in result.output and "显示帮助并退出" in result.output
+
+
+def test_help_columns_line_up_with_chinese_metavars(project: Path) -> None:
+    from generator.chinese_click import display_width
+
+    result = run_cli(project, "publish", "--help")
+    assert "选项：" in result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("  -")]
+    starts = {display_width(re.match(r"\s*\S.*?\s{2,}", row)[0]) for row in rows}
+    assert len(starts) == 1, rows  # every help text starts in the same column
+    assert "--date YYYY-MM-DD" in run_cli(project, "new", "--help").output
 
 
 def test_wrong_usage_exits_2(project: Path) -> None:
