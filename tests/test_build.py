@@ -107,7 +107,10 @@ def test_a_failing_build_leaves_the_previous_site_as_it_was(project: Path) -> No
     )
     result = run_cli(project, "build")
     assert result.exit_code == 1
-    assert "正文（仿宋）" in result.output and "fonts-noto-cjk" in result.output
+    assert (
+        "正文（仿宋）" in result.output
+        and "fonts.body 末尾加上已安装的免费字体 Noto Serif CJK SC" in result.output
+    )
     assert tree_digest(project / "site") == before
     assert not list(project.glob(".site.*"))
 

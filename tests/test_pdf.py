@@ -397,7 +397,7 @@ def test_missing_fonts_name_the_role_and_package(tmp_path: Path) -> None:
     result = run_cli(project, "pdf", "2021-1")
     assert result.exit_code == 1
     assert "楷体" in result.output and "KaiTi_GB2312、不存在的楷体" in result.output
-    assert "fonts-lxgw-wenkai" in result.output
+    assert "请在 site_config.yml 的 fonts.kai 末尾加上已安装的免费字体 LXGW WenKai" in result.output
     assert not (project / "2021-01.pdf").exists()
 
 

@@ -12,13 +12,13 @@ from generator.problems import UserError
 # The Latin face is not configurable in site_config.yml: a Times-like serif, as offices expect.
 LATIN_CHAIN = ("Times New Roman", "Liberation Serif", "TeX Gyre Termes")
 
-ROLES: dict[str, tuple[str, str]] = {
-    # role: (what it is for, the Debian package with a free fallback)
-    "masthead": ("报头（小标宋）", "fonts-noto-cjk-extra"),
-    "body": ("正文（仿宋）", "fonts-noto-cjk"),
-    "heading": ("标题（黑体）", "fonts-noto-cjk"),
-    "kai": ("编者按与目录（楷体）", "fonts-lxgw-wenkai"),
-    "latin": ("西文与数字（Times 类衬线）", "fonts-liberation"),
+ROLES: dict[str, tuple[str, str, str]] = {
+    # role: (what it is for, a free fallback family, the Debian package that has it)
+    "masthead": ("报头（小标宋）", "Noto Serif CJK SC", "fonts-noto-cjk-extra"),
+    "body": ("正文（仿宋）", "Noto Serif CJK SC", "fonts-noto-cjk"),
+    "heading": ("标题（黑体）", "Noto Sans CJK SC", "fonts-noto-cjk"),
+    "kai": ("编者按与目录（楷体）", "LXGW WenKai", "fonts-lxgw-wenkai"),
+    "latin": ("西文与数字（Times 类衬线）", "Liberation Serif", "fonts-liberation"),
 }
 
 
@@ -52,11 +52,17 @@ def resolve_fonts(publication: Publication) -> ResolvedFonts:
         if found:
             chains[role] = found
         else:
-            purpose, package = ROLES[role]
+            purpose, free, package = ROLES[role]
+            install = f"Debian 软件包 {package}（sudo apt-get install {package}）"
+            if free.casefold() in (family.casefold() for family in families):
+                fix = f"请安装{install}"
+            elif free.casefold() in available:
+                fix = f"请在 site_config.yml 的 fonts.{role} 末尾加上已安装的免费字体 {free}"
+            else:
+                fix = f"请在 site_config.yml 的 fonts.{role} 末尾加上免费字体 {free} 并安装{install}"
             missing.append(
                 f"{purpose}：找不到字体 {'、'.join(families)} 中的任何一个。"
-                f"请安装 Debian 软件包 {package}（sudo apt-get install {package}），"
-                "或在 site_config.yml 的 fonts.paths 中指定存放字体的文件夹。"
+                f"{fix}，或在 fonts.paths 中指定存放所列字体的文件夹。"
             )
     if missing:
         raise FontsMissing("\n".join(missing))
