@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from generator.body import images, nodes, parse_body
-from generator.model import PLACEHOLDER, Issue, Item, Publication
+from generator.model import PLACEHOLDER, Issue, IssueKind, Item, Publication
 from generator.problems import Problems
 from generator.schema import closest
 
@@ -259,5 +259,16 @@ def check_sequence(issues: list[Issue], problems: Problems) -> None:
                     issue.lines.get("date"),
                     f"日期 {issue.date.isoformat()} 早于上一期（第{previous.number}期，"
                     f"{previous.date.isoformat()}）：期号与日期顺序不一致，请核对。",
+                )
+            elif (
+                previous is not None
+                and issue.date == previous.date
+                and issue.kind is previous.kind is IssueKind.REGULAR
+            ):
+                problems.warning(
+                    issue.path,
+                    issue.lines.get("date"),
+                    f"与上一期（第{previous.number}期）同一天印发（{issue.date.isoformat()}）：请核对日期，"
+                    "或是否多建了一期。",
                 )
             previous = issue
