@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.body import parse_body, plain_text
 from generator.build import build
 from generator.model import Archive
 from generator.search.index import plan_shards
@@ -159,6 +160,56 @@ def test_several_words_must_all_be_there(page: Any, base_url: str, archive: Arch
     text = lambda item: " ".join((item.title, item.body, item.region or "", *item.tags))  # noqa: E731
     assert found == items_where(archive, lambda issue, item: "达州市" in text(item) and "案卷" in text(item))
     assert len(found) == 4
+
+
+def all_hits(page: Any) -> list[dict[str, str]]:
+    """Every hit of the current search: "更多" clicked until none are left."""
+    while page.locator(".jb-search__more").is_visible():
+        shown = len(hits(page))
+        page.locator(".jb-search__more").click()
+        page.wait_for_function("n => document.querySelectorAll('.jb-hit').length > n", arg=shown)
+    return hits(page)
+
+
+def test_an_issue_a_year_or_a_section_finds_its_items(page: Any, base_url: str, archive: Archive) -> None:
+    """Staff look an item up by when and where it was printed: a year, an issue, a section, a
+    kind of issue, alone or with other words. Those are searchable, the excerpts stay body text."""
+    sections = {section.id: section.title for section in archive.publication.sections}
+
+    def words(issue: Any, item: Any) -> str:
+        return " ".join((item.title, item.body, item.region or "", *item.tags, item.source or ""))
+
+    def printed(issue: Any, item: Any) -> str:
+        return " ".join((issue.label, issue.kind.label or "", sections[item.section_id], words(issue, item)))
+
+    page.goto(base_url)
+    for query in ("2021年第6期", "第6期", "2021", "2022年", "增刊", "专刊", "国家部署", "省级动态"):
+        status = search(page, query)
+        found = {item_path(hit["href"]) for hit in all_hits(page)}
+        expected = items_where(archive, lambda issue, item, query=query: query in printed(issue, item))
+        assert found == expected and count_of(status) == len(found), query
+    assert len(items_where(archive, lambda issue, item: issue.label == "2021年第6期")) == 14
+
+    for words_typed, test in (
+        ("成都 2022", lambda issue, item: issue.year == 2022 and "成都" in words(issue, item)),
+        (
+            "国家部署 交通运输部",
+            lambda issue, item: item.section_id == "national" and "交通运输部" in words(issue, item),
+        ),
+    ):
+        status = search(page, words_typed)
+        found = {item_path(hit["href"]) for hit in all_hits(page)}
+        assert found == items_where(archive, test) and found, words_typed
+
+    search(page, "省级动态")
+    bodies = {
+        f"{issue.slug}/#{item.anchor}": "".join(plain_text(parse_body(item.body)).split())
+        for issue in archive.issues
+        for item in issue.items
+    }
+    for hit in hits(page):
+        excerpt = "".join(hit["excerpt"].strip("…").split())
+        assert len(excerpt) > 20 and bodies[item_path(hit["href"])].startswith(excerpt), hit
 
 
 def test_no_match_says_so(page: Any, base_url: str) -> None:

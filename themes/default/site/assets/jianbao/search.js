@@ -399,12 +399,20 @@
   }
 
   /* The body's text around the first match, every query segment marked (nodes, never HTML).
-     The record's text starts with the headline, region, tags and source (search-record.html):
-     they are shown above, so they are left out here. */
+     The record's text starts with the headline, region, tags, source, 期号, kind of issue and
+     section (search-record.html): they are shown above, or are there to be found by, so they
+     are left out here. */
   function renderExcerpt(record) {
     var f = record.filters || {};
     var body = readable(record.content || "");
-    var lead = [(record.meta && record.meta.title) || ""].concat(f.region || [], f.tag || [], f.source || []);
+    var lead = [(record.meta && record.meta.title) || ""].concat(
+      f.region || [],
+      f.tag || [],
+      f.source || [],
+      f.issue || [],
+      f.kind || [],
+      f.section || []
+    );
     for (var i = 0; i < lead.length; i++) {
       var piece = readable(lead[i].split(/\s+/).join(" "));
       if (body.indexOf(piece) !== 0) {
