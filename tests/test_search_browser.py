@@ -317,6 +317,57 @@ def test_the_keyboard_is_enough(page: Any, base_url: str) -> None:
     page.wait_for_url("**/2021/07/#item-8")
 
 
+def test_no_search_while_an_input_method_composes(page: Any, base_url: str) -> None:
+    """Pinyin being typed (chengdu) is not a query: the search waits for the characters chosen."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    box.click()
+    searched = lambda: page.locator("[data-jb-search]").get_attribute("data-jb-searched")  # noqa: E731
+    before = searched()
+    ime = page.context.new_cdp_session(page)  # Chromium's own input-method events
+    for typed in ("cheng", "cheng'du", "chengdu"):
+        ime.send(
+            "Input.imeSetComposition",
+            {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)},
+        )
+    assert box.input_value() == "chengdu"
+    page.wait_for_timeout(600)  # more than the pause after typing that starts a search
+    assert searched() == before and "chengdu" not in page.locator(STATUS).inner_text()
+
+    status = after(page, lambda: ime.send("Input.insertText", {"text": "成都"}))  # the choice ends it
+    assert box.input_value() == "成都" and status.startswith("找到 ")
+    assert all("成都" in hit["marked"] for hit in hits(page))
+
+
+def test_no_search_while_composition_events_say_so(page: Any, base_url: str) -> None:
+    """The same with the events as other browsers order them: an input event after compositionend."""
+    page.goto(base_url)
+    page.locator("#jb-search-input").click()
+    before = page.locator("[data-jb-search]").get_attribute("data-jb-searched")
+    page.evaluate(
+        """() => {
+            const input = document.querySelector('#jb-search-input');
+            input.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+            input.value = 'chengdu';
+            input.dispatchEvent(new InputEvent('input', { data: 'chengdu', isComposing: true }));
+        }"""
+    )
+    page.wait_for_timeout(600)
+    assert page.locator("[data-jb-search]").get_attribute("data-jb-searched") == before
+
+    def choose() -> None:
+        page.evaluate(
+            """() => {
+                const input = document.querySelector('#jb-search-input');
+                input.value = '成都';
+                input.dispatchEvent(new CompositionEvent('compositionend', { data: '成都' }));
+                input.dispatchEvent(new InputEvent('input', { data: '成都', isComposing: false }));
+            }"""
+        )
+
+    assert after(page, choose).startswith("找到 ")
+
+
 def test_the_panel_gets_out_of_the_way(page: Any, base_url: str) -> None:
     """A hit on the page already open scrolls there with the panel closed; Esc, then a click
     in the box, brings the results back; tabbing out of the box closes the panel."""

@@ -73,6 +73,7 @@
   var hits = []; /* the current results, not yet all loaded */
   var shown = 0;
   var current = { segments: [] };
+  var composing = false; /* an input method is composing in the box */
 
   box.hidden = false;
 
@@ -508,8 +509,23 @@
     }
   });
 
-  input.addEventListener("input", function () {
+  /* While an input method composes (pinyin being typed), the text is not the query yet: search
+     once the characters are chosen. Chromium sends its last input event before compositionend,
+     other browsers after it; `composing` covers browsers that do not set event.isComposing. */
+  input.addEventListener("compositionstart", function () {
+    composing = true;
+    clearTimeout(timer);
+  });
+
+  input.addEventListener("compositionend", function () {
+    composing = false;
     schedule(input.value.trim() ? 180 : 0);
+  });
+
+  input.addEventListener("input", function (event) {
+    if (!composing && !event.isComposing) {
+      schedule(input.value.trim() ? 180 : 0);
+    }
   });
 
   filters.concat([sort]).forEach(function (select) {
