@@ -317,6 +317,25 @@ def test_the_keyboard_is_enough(page: Any, base_url: str) -> None:
     page.wait_for_url("**/2021/07/#item-8")
 
 
+def test_enter_opens_the_first_hit_of_the_query_typed(page: Any, base_url: str) -> None:
+    """Enter straight after a change waits for that query's results: never the previous one's."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    search(page, "超限检测站")
+    assert item_path(hits(page)[0]["href"]) == "2021/06/#item-6"
+    box.fill("渠县")
+    box.press("Enter")
+    page.wait_for_url("**/2021/06/#item-8", timeout=10_000)
+
+    page.goto(base_url)
+    search(page, "超限检测站")
+    box.fill("量子纠缠")  # no hit: Enter does nothing
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('.jb-search__status').textContent.includes('量子纠缠')")
+    page.wait_for_timeout(300)
+    assert page.url == base_url and not hits(page)
+
+
 def test_no_search_while_an_input_method_composes(page: Any, base_url: str) -> None:
     """Pinyin being typed (chengdu) is not a query: the search waits for the characters chosen."""
     page.goto(base_url)

@@ -69,7 +69,8 @@
 
   var pagefind = null; /* a promise of the searchers (loadPagefind) */
   var generation = 0; /* the latest search; older ones drop their results */
-  var timer = 0;
+  var timer = 0; /* a search to come (schedule), 0 when none */
+  var latest = Promise.resolve(); /* the latest search, settled once its results are shown */
   var hits = []; /* the current results, not yet all loaded */
   var shown = 0;
   var current = { segments: [] };
@@ -189,7 +190,14 @@
 
   function schedule(delay) {
     clearTimeout(timer);
-    timer = setTimeout(run, delay);
+    timer = setTimeout(searchNow, delay);
+  }
+
+  function searchNow() {
+    clearTimeout(timer);
+    timer = 0;
+    latest = Promise.resolve(run());
+    return latest;
   }
 
   function run() {
@@ -234,7 +242,7 @@
       });
     }
 
-    loadPagefind()
+    return loadPagefind()
       .then(function (loaded) {
         searchers = loaded;
         return exactly(segments.length ? segments : [null]);
@@ -544,15 +552,22 @@
     });
   });
 
+  /* Enter opens the first hit of the query in the box: a search still to come runs first, one
+     running is waited for, and a query without hits opens nothing. */
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var found = links();
-    if (found.length) {
-      close();
-      location.href = found[0].href;
-    } else {
-      schedule(0);
+    if (composing) {
+      return;
     }
+    var waited = timer ? searchNow() : latest;
+    var mine = generation;
+    waited.then(function () {
+      var found = links();
+      if (mine === generation && !timer && found.length) {
+        close();
+        location.href = found[0].href;
+      }
+    });
   });
 
   box.addEventListener("keydown", function (event) {
