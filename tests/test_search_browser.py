@@ -219,6 +219,19 @@ def test_no_match_says_so(page: Any, base_url: str) -> None:
     assert not hits(page)
 
 
+def test_a_long_pasted_query_is_cut_short(page: Any, base_url: str) -> None:
+    """The box takes 100 characters, and the status line quotes the first 30 of a query."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    box.click()
+    status = after(page, lambda: page.keyboard.insert_text("量子纠缠" * 250))  # as a paste does
+    assert len(box.input_value()) == 100
+    assert status == "没有找到包含“" + ("量子纠缠" * 8)[:30] + "…”的信息。可以换个说法再试。"
+
+    status = search(page, "执法" * 40 + "寻租")  # no exact match: the approximate message, cut too
+    assert status.startswith("没有找到与“" + ("执法" * 15) + "…”完全一致的信息；以下 ")
+
+
 def test_punctuation_in_the_text_still_finds_the_words(page: Any, base_url: str) -> None:
     """The tag is 执法“寻租”: typed without the quotes, the items that have all the characters."""
     page.goto(base_url)

@@ -47,6 +47,7 @@
      the commonest characters), and so does a search for every character of the query alone. */
   var QUICK = { rank: 150, approximate: 400 };
   var EXCERPT = 76; /* characters of body text around the first match */
+  var ECHO = 30; /* characters of the query quoted in the status line (the box takes 100) */
   /* One search "word": a run of Latin letters and digits, or any other single character; the
      same expression as _TOKEN in generator/search/records.py. */
   var TOKEN = /[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]+|\S/gu;
@@ -299,9 +300,9 @@
         var filtered = hasFilters ? "（已筛选）" : "";
         var order = relevance && !ranked && found.length > 1 ? "，最新的在前" : "";
         if (approximate) {
-          say("没有找到与“" + query + "”完全一致的信息；以下 " + found.length + " 条信息含有这些字" + filtered + "：", "approximate");
+          say("没有找到与“" + quoted(query) + "”完全一致的信息；以下 " + found.length + " 条信息含有这些字" + filtered + "：", "approximate");
         } else if (!found.length) {
-          var what = query ? "没有找到包含“" + query + "”的信息" : "没有符合筛选条件的信息";
+          var what = query ? "没有找到包含“" + quoted(query) + "”的信息" : "没有符合筛选条件的信息";
           say(what + (hasFilters ? "。可以放宽筛选条件再试。" : "。可以换个说法再试。"), "none");
           return;
         } else {
@@ -318,6 +319,12 @@
       .then(function () {
         finished(mine);
       });
+  }
+
+  /* The query as the status line quotes it: on one line, its first ECHO characters. */
+  function quoted(query) {
+    var characters = Array.from(query.replace(/\s+/g, " "));
+    return characters.length > ECHO ? characters.slice(0, ECHO).join("") + "…" : characters.join("");
   }
 
   /* The results of the first search that are in all the others, in the first one's order. */
