@@ -242,6 +242,19 @@ def test_punctuation_in_the_text_still_finds_the_words(page: Any, base_url: str)
     assert status.startswith("找到 ") and count_of(status) >= 9
 
 
+def test_table_excerpts_keep_cells_and_rows_apart(page: Any, base_url: str) -> None:
+    """A table's cells and rows read apart in the excerpt, as in a sentence: "，" between cells,
+    "；" between rows, "。" at the end (they ran together: 已办结成都市96 61广安市)."""
+    page.goto(base_url)
+    search(page, "线索数")
+    found = {item_path(hit["href"]): hit for hit in hits(page)}
+    excerpt = found["2021/09/#item-3"]["excerpt"]
+    assert "市州，线索数，已办结；成都市，96，61；广安市，38，31；" in excerpt, excerpt
+    search(page, "厅属执法单位")
+    excerpt = next(hit for hit in hits(page) if item_path(hit["href"]) == "2021/09/#item-3")["excerpt"]
+    assert "厅属执法单位，25，14；合计，458，317。厅专项整治办要求" in excerpt, excerpt
+
+
 # ------------------------------------------------------------------ filters and order
 
 
