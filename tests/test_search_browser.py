@@ -24,7 +24,7 @@ from tests.browser import CHROMIUM, offline_context, served
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
 
-FILE_MESSAGE = "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。"
+FILE_MESSAGE = "网页档案要通过网页服务器访问：直接打开文件时检索不可用，页面之间的链接也打不开。请运行 jianbao serve，或把 site/ 放到内网服务器上。"
 STATUS = ".jb-search__status"
 
 
@@ -466,6 +466,9 @@ def test_file_url_says_a_web_server_is_needed(browser: Any, site: Path) -> None:
     try:
         page = context.new_page()
         page.goto((site / "2021" / "06" / "index.html").as_uri())
+        # the message says that links break too: they name folders (2021/), which a web server
+        # answers with their index.html, and a file:// URL with a listing of the folder
+        assert not page.locator(".jb-breadcrumb a").first.evaluate("link => link.href").endswith(".html")
         box = page.locator("#jb-search-input")
         assert box.is_visible()
         box.click()

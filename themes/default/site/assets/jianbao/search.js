@@ -23,8 +23,9 @@
  * themes/default/site/jianbao/search-sort-anchor.html.) Oldest first is that list reversed.
  *
  * Everything is loaded from this site: pagefind/…/pagefind.js, its worker and its index files.
- * A classic script (not a module), so that it runs from file:// too and can say that the
- * search needs a web server there.
+ * A classic script (not a module), so that it runs from file:// too and can say there that the
+ * archive needs a web server: the search does, and so do the links (they name folders, which
+ * file:// shows as listings).
  */
 (function () {
   "use strict";
@@ -36,7 +37,7 @@
   }
 
   var MESSAGES = {
-    file: "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。",
+    file: "网页档案要通过网页服务器访问：直接打开文件时检索不可用，页面之间的链接也打不开。请运行 jianbao serve，或把 site/ 放到内网服务器上。",
     unavailable: "检索暂不可用：没有找到检索索引（pagefind/）。请用 jianbao build 重新生成网页。",
     loading: "正在检索…",
     empty: "请输入要检索的字词、地名或短语，或选择筛选条件。",
