@@ -179,3 +179,25 @@ def test_the_pdf_button_stays_readable_in_every_state(
         "element => { const s = getComputedStyle(element); return [s.outlineStyle, s.outlineWidth]; }"
     )
     assert ring[0] not in ("none", "") and float(ring[1].removesuffix("px")) >= 2, ring
+
+
+def test_the_index_tab_leads_on_to_regions_and_tags(page: Any, base_url: str) -> None:
+    """The 分类索引 tab lands on 按栏目; the page itself leads on to 按地区 and 按标签 (the
+    phone menu was the only way there), marking the one open."""
+    page.goto(base_url)
+    page.locator(".md-tabs").get_by_role("link", name="分类索引").click()
+    page.wait_for_url("**/archive/section/")
+    switch = page.locator(".md-content").get_by_role("navigation", name="分类索引")
+    assert switch.get_by_role("link", name="按栏目").get_attribute("aria-current") == "page"
+    for name, path in (("按地区", "region"), ("按标签", "tag"), ("按栏目", "section")):
+        link = (
+            page.locator(".md-content")
+            .get_by_role("navigation", name="分类索引")
+            .get_by_role("link", name=name)
+        )
+        assert link.is_visible()
+        link.click()
+        page.wait_for_url(f"**/archive/{path}/")
+        assert page.locator("h1").inner_text() == f"{name}浏览"
+        current = page.locator(".md-content [aria-current=page]")
+        assert current.count() == 1 and current.inner_text() == name
