@@ -90,6 +90,10 @@ def parse_body(text: str) -> list[Block]:
     return list(blocks)
 
 
+TABLE_SENTENCE_ENDS = "。！？；：，、…"
+"""A table whose last cell ends with one of these gets no full stop of its own."""
+
+
 def plain_text(blocks: list[Block]) -> str:
     """The text of some blocks without markup, for excerpts, feeds and search."""
     parts: list[str] = []
@@ -98,12 +102,15 @@ def plain_text(blocks: list[Block]) -> str:
         if isinstance(node, list):
             for child in node:
                 walk(child)
-                if isinstance(child, list):  # a table cell or row
+                if isinstance(child, list):  # a list item
                     parts.append(" ")
         elif isinstance(node, dict):
+            if node["type"] == "table":
+                parts.append(_table_text(node) + "\n")
+                return
             if "text" in node and node["type"] in ("text", "code"):
                 parts.append(node["text"])
-            for key in ("inlines", "blocks", "items", "head", "rows"):
+            for key in ("inlines", "blocks", "items"):
                 if key in node:
                     walk(node[key])
             if node["type"] in ("paragraph", "heading"):
@@ -111,6 +118,19 @@ def plain_text(blocks: list[Block]) -> str:
 
     walk(blocks)
     return "".join(parts).strip()
+
+
+def _table_text(table: Block) -> str:
+    """A table as a sentence: `市州，线索数；成都市，96；广安市，38。`. Spaces would not keep the
+    cells apart in a search excerpt (the search box drops every space next to a Chinese
+    character); empty cells are left out."""
+    rows = []
+    for row in (table["head"], *table["rows"]):
+        cells = [text for cell in row if (text := " ".join(plain_text(cell).split()))]
+        if cells:
+            rows.append("，".join(cells))
+    text = "；".join(rows)
+    return text if not text or text.endswith(tuple(TABLE_SENTENCE_ENDS)) else text + "。"
 
 
 def nodes(tree: Any) -> Iterator[dict[str, Any]]:

@@ -27,6 +27,15 @@ def test_table_columns_keep_the_alignment_written() -> None:
     assert table["align"] == ["left", "right", "center", None]
 
 
+def test_plain_text_reads_a_table_as_a_sentence() -> None:
+    """Cells apart by "，", rows by "；", a full stop at the end unless the text has a mark there."""
+    table = "| 市州 | 线索数 | 备注 |\n| --- | --- | --- |\n| 成都市 | **12** | |\n| 合计 | 12 | 已办结。 |\n"
+    assert plain_text(parse_body("如下：\n\n" + table + "\n下一段。")) == (
+        "如下：\n市州，线索数，备注；成都市，12；合计，12，已办结。\n下一段。"
+    )
+    assert plain_text(parse_body("| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n")) == "甲，乙；1，2。"
+
+
 def test_raw_html_and_typst_syntax_stay_literal_text() -> None:
     body = '<script>alert(1)</script>\n\n正文<b onclick="x">粗</b>。\n\n#set page(width: 1cm) $x$ <lbl> @ref'
     text = plain_text(parse_body(body))

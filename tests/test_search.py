@@ -250,10 +250,17 @@ def test_the_bundles_hold_the_published_items_only(site: Path, archive: Archive)
         "tag": ["大调研"],
         "year": ["2021"],
     }
-    # one word per character: what the search box shows without the spaces
+    # one word per character: what the search box shows without the spaces; the 期号 and the
+    # section are words of the item too (2021, 第6期, 市州动态), before the body
     assert guangan["content"].startswith(tokens(guangan["meta"]["title"]) + " ")
     assert "".join(guangan["content"].split()).startswith(
-        f"{guangan['meta']['title']}广安市大调研广安市交通运输局6月1日，广安市交通运输局"
+        f"{guangan['meta']['title']}广安市大调研广安市交通运输局2021年第6期市州动态6月1日，广安市交通运输局"
+    )
+    special = next(f for f in stored if f["url"] == "/2021/08/item-1.html")
+    assert special["filters"]["kind"] == ["专刊"] and " 第 8 期 专 刊 " in special["content"]
+    supplement = next(f for f in stored if f["url"] == "/2021/supplement-01/item-1.html")
+    assert (
+        supplement["filters"]["kind"] == ["增刊"] and " 2021 年 增 刊 第 1 期 增 刊 " in supplement["content"]
     )
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.body import parse_body, plain_text
 from generator.build import build
 from generator.model import Archive
 from generator.search.index import plan_shards
@@ -23,7 +24,7 @@ from tests.browser import CHROMIUM, offline_context, served
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 Chromium（/usr/bin/chromium）")
 sync_api = pytest.importorskip("playwright.sync_api", reason="需要 Playwright（pip install playwright）")
 
-FILE_MESSAGE = "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。"
+FILE_MESSAGE = "网页档案要通过网页服务器访问：直接打开文件时检索不可用，页面之间的链接也打不开。请运行 jianbao serve，或把 site/ 放到内网服务器上。"
 STATUS = ".jb-search__status"
 
 
@@ -161,11 +162,74 @@ def test_several_words_must_all_be_there(page: Any, base_url: str, archive: Arch
     assert len(found) == 4
 
 
+def all_hits(page: Any) -> list[dict[str, str]]:
+    """Every hit of the current search: "更多" clicked until none are left."""
+    while page.locator(".jb-search__more").is_visible():
+        shown = len(hits(page))
+        page.locator(".jb-search__more").click()
+        page.wait_for_function("n => document.querySelectorAll('.jb-hit').length > n", arg=shown)
+    return hits(page)
+
+
+def test_an_issue_a_year_or_a_section_finds_its_items(page: Any, base_url: str, archive: Archive) -> None:
+    """Staff look an item up by when and where it was printed: a year, an issue, a section, a
+    kind of issue, alone or with other words. Those are searchable, the excerpts stay body text."""
+    sections = {section.id: section.title for section in archive.publication.sections}
+
+    def words(issue: Any, item: Any) -> str:
+        return " ".join((item.title, item.body, item.region or "", *item.tags, item.source or ""))
+
+    def printed(issue: Any, item: Any) -> str:
+        return " ".join((issue.label, issue.kind.label or "", sections[item.section_id], words(issue, item)))
+
+    page.goto(base_url)
+    for query in ("2021年第6期", "第6期", "2021", "2022年", "增刊", "专刊", "国家部署", "省级动态"):
+        status = search(page, query)
+        found = {item_path(hit["href"]) for hit in all_hits(page)}
+        expected = items_where(archive, lambda issue, item, query=query: query in printed(issue, item))
+        assert found == expected and count_of(status) == len(found), query
+    assert len(items_where(archive, lambda issue, item: issue.label == "2021年第6期")) == 14
+
+    for words_typed, test in (
+        ("成都 2022", lambda issue, item: issue.year == 2022 and "成都" in words(issue, item)),
+        (
+            "国家部署 交通运输部",
+            lambda issue, item: item.section_id == "national" and "交通运输部" in words(issue, item),
+        ),
+    ):
+        status = search(page, words_typed)
+        found = {item_path(hit["href"]) for hit in all_hits(page)}
+        assert found == items_where(archive, test) and found, words_typed
+
+    search(page, "省级动态")
+    bodies = {
+        f"{issue.slug}/#{item.anchor}": "".join(plain_text(parse_body(item.body)).split())
+        for issue in archive.issues
+        for item in issue.items
+    }
+    for hit in hits(page):
+        excerpt = "".join(hit["excerpt"].strip("…").split())
+        assert len(excerpt) > 20 and bodies[item_path(hit["href"])].startswith(excerpt), hit
+
+
 def test_no_match_says_so(page: Any, base_url: str) -> None:
     page.goto(base_url)
     status = search(page, "量子纠缠")
     assert status == "没有找到包含“量子纠缠”的信息。可以换个说法再试。"
     assert not hits(page)
+
+
+def test_a_long_pasted_query_is_cut_short(page: Any, base_url: str) -> None:
+    """The box takes 100 characters, and the status line quotes the first 30 of a query."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    box.click()
+    status = after(page, lambda: page.keyboard.insert_text("量子纠缠" * 250))  # as a paste does
+    assert len(box.input_value()) == 100
+    assert status == "没有找到包含“" + ("量子纠缠" * 8)[:30] + "…”的信息。可以换个说法再试。"
+
+    status = search(page, "执法" * 40 + "寻租")  # no exact match: the approximate message, cut too
+    assert status.startswith("没有找到与“" + ("执法" * 15) + "…”完全一致的信息；以下 ")
 
 
 def test_punctuation_in_the_text_still_finds_the_words(page: Any, base_url: str) -> None:
@@ -176,6 +240,19 @@ def test_punctuation_in_the_text_still_finds_the_words(page: Any, base_url: str)
     assert any("执法“寻租”" in hit["meta"] for hit in hits(page))
     status = search(page, "执法“寻租”")  # as written: both pieces, each in a row
     assert status.startswith("找到 ") and count_of(status) >= 9
+
+
+def test_table_excerpts_keep_cells_and_rows_apart(page: Any, base_url: str) -> None:
+    """A table's cells and rows read apart in the excerpt, as in a sentence: "，" between cells,
+    "；" between rows, "。" at the end (they ran together: 已办结成都市96 61广安市)."""
+    page.goto(base_url)
+    search(page, "线索数")
+    found = {item_path(hit["href"]): hit for hit in hits(page)}
+    excerpt = found["2021/09/#item-3"]["excerpt"]
+    assert "市州，线索数，已办结；成都市，96，61；广安市，38，31；" in excerpt, excerpt
+    search(page, "厅属执法单位")
+    excerpt = next(hit for hit in hits(page) if item_path(hit["href"]) == "2021/09/#item-3")["excerpt"]
+    assert "厅属执法单位，25，14；合计，458，317。厅专项整治办要求" in excerpt, excerpt
 
 
 # ------------------------------------------------------------------ filters and order
@@ -266,6 +343,76 @@ def test_the_keyboard_is_enough(page: Any, base_url: str) -> None:
     page.wait_for_url("**/2021/07/#item-8")
 
 
+def test_enter_opens_the_first_hit_of_the_query_typed(page: Any, base_url: str) -> None:
+    """Enter straight after a change waits for that query's results: never the previous one's."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    search(page, "超限检测站")
+    assert item_path(hits(page)[0]["href"]) == "2021/06/#item-6"
+    box.fill("渠县")
+    box.press("Enter")
+    page.wait_for_url("**/2021/06/#item-8", timeout=10_000)
+
+    page.goto(base_url)
+    search(page, "超限检测站")
+    box.fill("量子纠缠")  # no hit: Enter does nothing
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('.jb-search__status').textContent.includes('量子纠缠')")
+    page.wait_for_timeout(300)
+    assert page.url == base_url and not hits(page)
+
+
+def test_no_search_while_an_input_method_composes(page: Any, base_url: str) -> None:
+    """Pinyin being typed (chengdu) is not a query: the search waits for the characters chosen."""
+    page.goto(base_url)
+    box = page.locator("#jb-search-input")
+    box.click()
+    searched = lambda: page.locator("[data-jb-search]").get_attribute("data-jb-searched")  # noqa: E731
+    before = searched()
+    ime = page.context.new_cdp_session(page)  # Chromium's own input-method events
+    for typed in ("cheng", "cheng'du", "chengdu"):
+        ime.send(
+            "Input.imeSetComposition",
+            {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)},
+        )
+    assert box.input_value() == "chengdu"
+    page.wait_for_timeout(600)  # more than the pause after typing that starts a search
+    assert searched() == before and "chengdu" not in page.locator(STATUS).inner_text()
+
+    status = after(page, lambda: ime.send("Input.insertText", {"text": "成都"}))  # the choice ends it
+    assert box.input_value() == "成都" and status.startswith("找到 ")
+    assert all("成都" in hit["marked"] for hit in hits(page))
+
+
+def test_no_search_while_composition_events_say_so(page: Any, base_url: str) -> None:
+    """The same with the events as other browsers order them: an input event after compositionend."""
+    page.goto(base_url)
+    page.locator("#jb-search-input").click()
+    before = page.locator("[data-jb-search]").get_attribute("data-jb-searched")
+    page.evaluate(
+        """() => {
+            const input = document.querySelector('#jb-search-input');
+            input.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+            input.value = 'chengdu';
+            input.dispatchEvent(new InputEvent('input', { data: 'chengdu', isComposing: true }));
+        }"""
+    )
+    page.wait_for_timeout(600)
+    assert page.locator("[data-jb-search]").get_attribute("data-jb-searched") == before
+
+    def choose() -> None:
+        page.evaluate(
+            """() => {
+                const input = document.querySelector('#jb-search-input');
+                input.value = '成都';
+                input.dispatchEvent(new CompositionEvent('compositionend', { data: '成都' }));
+                input.dispatchEvent(new InputEvent('input', { data: '成都', isComposing: false }));
+            }"""
+        )
+
+    assert after(page, choose).startswith("找到 ")
+
+
 def test_the_panel_gets_out_of_the_way(page: Any, base_url: str) -> None:
     """A hit on the page already open scrolls there with the panel closed; Esc, then a click
     in the box, brings the results back; tabbing out of the box closes the panel."""
@@ -319,6 +466,9 @@ def test_file_url_says_a_web_server_is_needed(browser: Any, site: Path) -> None:
     try:
         page = context.new_page()
         page.goto((site / "2021" / "06" / "index.html").as_uri())
+        # the message says that links break too: they name folders (2021/), which a web server
+        # answers with their index.html, and a file:// URL with a listing of the folder
+        assert not page.locator(".jb-breadcrumb a").first.evaluate("link => link.href").endswith(".html")
         box = page.locator("#jb-search-input")
         assert box.is_visible()
         box.click()

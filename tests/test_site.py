@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import filecmp
 import re
 import xml.etree.ElementTree as ET
@@ -12,9 +14,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from generator.model import Archive
+from generator.model import Archive, Correction
 from generator.site import build_site
 from generator.site.bodies import make_body
+from generator.site.feed import atom_feed
 from generator.site.fonts import css_font_stack
 from generator.site.urls import slugify, unique_slugs
 from tests.conftest import REPO_ROOT, load_archive, make_project
@@ -151,6 +154,23 @@ def test_feed_is_atom_with_absolute_links(site: Path, archive: Archive) -> None:
     assert len(set(ids)) == len(ids)
     assert newest.findtext(f"{ATOM}updated") == "2022-01-07T00:00:00+08:00"
     assert "★" in (newest.findtext(f"{ATOM}summary") or "")
+
+
+def test_feed_dates_a_corrected_issue_by_its_correction(site: Path, archive: Archive) -> None:
+    """2021年第7期 was corrected (jianbao publish --amend) on 15 June: its entry is updated then,
+    so feed readers see the change; it was still published on its own date."""
+    root = ET.parse(site / "feed.xml").getroot()
+    entry = next(e for e in root.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "2021年第7期")
+    corrected = archive.find(2021, 7)
+    assert corrected is not None and corrected.correction is not None
+    assert corrected.correction.date == dt.date(2021, 6, 15)
+    assert entry.findtext(f"{ATOM}published") == "2021-06-11T00:00:00+08:00"
+    assert entry.findtext(f"{ATOM}updated") == "2021-06-15T00:00:00+08:00"
+
+    later = dataclasses.replace(corrected, correction=Correction(dt.date(2022, 3, 1), "更正"))
+    issues = [later if issue is corrected else issue for issue in archive.visible(include_drafts=False)]
+    feed = ET.fromstring(atom_feed(archive.publication, issues))
+    assert feed.findtext(f"{ATOM}updated") == "2022-03-01T00:00:00+08:00"  # the feed's newest change
 
 
 # ------------------------------------------------------------------ every page

@@ -3,6 +3,7 @@ from 127.0.0.1, with every request recorded: nothing may go to another host."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,3 +119,85 @@ def test_feed_is_served_and_parses(page: Any, base_url: str) -> None:
     root = ET.fromstring(response.body())
     assert root.tag == "{http://www.w3.org/2005/Atom}feed"
     assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) >= 10
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two computed `rgb(…)` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(("path", "label"), [("2021/06/", "下载本期 PDF"), ("", "下载 PDF")])
+def test_the_pdf_button_stays_readable_in_every_state(
+    page: Any, base_url: str, path: str, label: str
+) -> None:
+    """White on red whatever the state (Material colours a focused link with the accent red,
+    which on the button's red was 1.3:1), and a focus ring that shows from the keyboard."""
+    page.goto(base_url + path)
+    page.add_style_tag(content="* { transition: none !important; }")  # the state's colours at once
+    button = page.locator("a.jb-button--pdf").first
+    assert button.inner_text().endswith(label)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "a.jb-button--pdf"})["nodeId"]
+    style = "element => { const s = getComputedStyle(element); return [s.color, s.backgroundColor]; }"
+    for state in (
+        [],
+        ["hover"],
+        ["focus"],
+        ["focus", "focus-visible"],
+        ["active"],
+        ["visited"],
+        ["focus", "hover"],
+    ):
+        cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": state})
+        color, background = button.evaluate(style)
+        assert color == "rgb(255, 255, 255)" and contrast(color, background) >= 4.5, (
+            state,
+            color,
+            background,
+        )
+    cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": []})
+
+    button.click(modifiers=["Alt"])  # focus by a click (Alt: the browser downloads nothing)
+    color, background = button.evaluate(style)
+    assert color == "rgb(255, 255, 255)" and contrast(color, background) >= 4.5, (color, background)
+    page.locator("body").click(position={"x": 1, "y": 1})
+    button.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus from the keyboard: the ring shows
+    assert page.evaluate("document.activeElement.matches('a.jb-button--pdf:focus-visible')")
+    ring = button.evaluate(
+        "element => { const s = getComputedStyle(element); return [s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert ring[0] not in ("none", "") and float(ring[1].removesuffix("px")) >= 2, ring
+
+
+def test_the_index_tab_leads_on_to_regions_and_tags(page: Any, base_url: str) -> None:
+    """The 分类索引 tab lands on 按栏目; the page itself leads on to 按地区 and 按标签 (the
+    phone menu was the only way there), marking the one open."""
+    page.goto(base_url)
+    page.locator(".md-tabs").get_by_role("link", name="分类索引").click()
+    page.wait_for_url("**/archive/section/")
+    switch = page.locator(".md-content").get_by_role("navigation", name="分类索引")
+    assert switch.get_by_role("link", name="按栏目").get_attribute("aria-current") == "page"
+    for name, path in (("按地区", "region"), ("按标签", "tag"), ("按栏目", "section")):
+        link = (
+            page.locator(".md-content")
+            .get_by_role("navigation", name="分类索引")
+            .get_by_role("link", name=name)
+        )
+        assert link.is_visible()
+        link.click()
+        page.wait_for_url(f"**/archive/{path}/")
+        assert page.locator("h1").inner_text() == f"{name}浏览"
+        current = page.locator(".md-content [aria-current=page]")
+        assert current.count() == 1 and current.inner_text() == name

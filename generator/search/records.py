@@ -49,11 +49,15 @@ class SearchRecord:
     """`2021/06/item-3.html`: the issue page's URL and the item's anchor."""
     title: str
     issue: str
-    """The issue's 期号 (`2021年第6期`); a filter, so that it is shown but never matched."""
+    """The issue's 期号 (`2021年第6期`, `2021年增刊第1期`): a filter, shown with each hit, and
+    searchable text (with `kind` and `section`), so that an item is found by its year and issue."""
+    kind: str | None
+    """专刊 or 增刊 (a filter and searchable text, like `issue`); None for a regular issue."""
     date: str
-    """The issue's date (`2021年6月4日`); a filter, like `issue`."""
+    """The issue's date (`2021年6月4日`); a filter, never matched."""
     year: int
     section: str
+    """The section's title: a filter and searchable text."""
     region: str | None
     tags: tuple[str, ...]
     source: str | None
@@ -97,6 +101,7 @@ def search_records(publication: Publication, issues: Iterable[Issue]) -> list[Se
                         file=f"{SiteUrls.issue(issue)}{item.anchor}.html",
                         title=item.title,
                         issue=issue.label,
+                        kind=issue.kind.label,
                         date=issue.date_label,
                         year=issue.year,
                         section=section.title,

@@ -3,7 +3,9 @@
 Links are absolute when site_config.yml gives `site.url`, else relative to the feed (Atom
 resolves them against the feed's own address, which is the site root). Entry ids are the
 issue URLs, or stable `urn:uuid:` ids derived from the title and the issue when there is no URL.
-Dates are the issues' dates at midnight China time, never the build time.
+Dates are the issues' dates at midnight China time, never the build time; an issue corrected
+with `jianbao publish --amend` is updated on the correction's date, so that feed readers see
+the change.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def atom_feed(publication: Publication, issues: list[Issue], with_pdf: bool = Tr
     _text(feed, "id", base or _urn(publication, "feed"))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": base + SiteUrls.FEED})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": base or "./"})
-    newest = max((issue.date for issue in issues), default=dt.date(1970, 1, 1))
+    newest = max((_updated(issue) for issue in issues), default=dt.date(1970, 1, 1))
     _text(feed, "updated", _timestamp(newest))
     author = ET.SubElement(feed, "author")
     _text(author, "name", publication.office)
@@ -55,13 +57,18 @@ def _entry(publication: Publication, issue: Issue, base: str, with_pdf: bool) ->
             entry, "link", {"rel": "enclosure", "type": "application/pdf", "href": base + SiteUrls.pdf(issue)}
         )
     _text(entry, "published", _timestamp(issue.date))
-    _text(entry, "updated", _timestamp(issue.date))
+    _text(entry, "updated", _timestamp(_updated(issue)))
     lines = [
         f"【{section.title}】\n" + "\n".join(f"★{item.title}" for item in items)
         for section, items in issue.sections(publication)
     ]
     _text(entry, "summary", "\n".join(lines))
     return entry
+
+
+def _updated(issue: Issue) -> dt.date:
+    """The issue's last change: its date, or the date it was corrected."""
+    return max(issue.date, issue.correction.date) if issue.correction else issue.date
 
 
 def _base_url(publication: Publication) -> str:

@@ -23,8 +23,9 @@
  * themes/default/site/jianbao/search-sort-anchor.html.) Oldest first is that list reversed.
  *
  * Everything is loaded from this site: pagefind/…/pagefind.js, its worker and its index files.
- * A classic script (not a module), so that it runs from file:// too and can say that the
- * search needs a web server there.
+ * A classic script (not a module), so that it runs from file:// too and can say there that the
+ * archive needs a web server: the search does, and so do the links (they name folders, which
+ * file:// shows as listings).
  */
 (function () {
   "use strict";
@@ -36,7 +37,7 @@
   }
 
   var MESSAGES = {
-    file: "检索需要通过网页服务器访问：请运行 jianbao serve，或把 site/ 放到内网服务器上。",
+    file: "网页档案要通过网页服务器访问：直接打开文件时检索不可用，页面之间的链接也打不开。请运行 jianbao serve，或把 site/ 放到内网服务器上。",
     unavailable: "检索暂不可用：没有找到检索索引（pagefind/）。请用 jianbao build 重新生成网页。",
     loading: "正在检索…",
     empty: "请输入要检索的字词、地名或短语，或选择筛选条件。",
@@ -47,6 +48,7 @@
      the commonest characters), and so does a search for every character of the query alone. */
   var QUICK = { rank: 150, approximate: 400 };
   var EXCERPT = 76; /* characters of body text around the first match */
+  var ECHO = 30; /* characters of the query quoted in the status line (the box takes 100) */
   /* One search "word": a run of Latin letters and digits, or any other single character; the
      same expression as _TOKEN in generator/search/records.py. */
   var TOKEN = /[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]+|\S/gu;
@@ -69,10 +71,12 @@
 
   var pagefind = null; /* a promise of the searchers (loadPagefind) */
   var generation = 0; /* the latest search; older ones drop their results */
-  var timer = 0;
+  var timer = 0; /* a search to come (schedule), 0 when none */
+  var latest = Promise.resolve(); /* the latest search, settled once its results are shown */
   var hits = []; /* the current results, not yet all loaded */
   var shown = 0;
   var current = { segments: [] };
+  var composing = false; /* an input method is composing in the box */
 
   box.hidden = false;
 
@@ -188,7 +192,14 @@
 
   function schedule(delay) {
     clearTimeout(timer);
-    timer = setTimeout(run, delay);
+    timer = setTimeout(searchNow, delay);
+  }
+
+  function searchNow() {
+    clearTimeout(timer);
+    timer = 0;
+    latest = Promise.resolve(run());
+    return latest;
   }
 
   function run() {
@@ -233,7 +244,7 @@
       });
     }
 
-    loadPagefind()
+    return loadPagefind()
       .then(function (loaded) {
         searchers = loaded;
         return exactly(segments.length ? segments : [null]);
@@ -290,9 +301,9 @@
         var filtered = hasFilters ? "（已筛选）" : "";
         var order = relevance && !ranked && found.length > 1 ? "，最新的在前" : "";
         if (approximate) {
-          say("没有找到与“" + query + "”完全一致的信息；以下 " + found.length + " 条信息含有这些字" + filtered + "：", "approximate");
+          say("没有找到与“" + quoted(query) + "”完全一致的信息；以下 " + found.length + " 条信息含有这些字" + filtered + "：", "approximate");
         } else if (!found.length) {
-          var what = query ? "没有找到包含“" + query + "”的信息" : "没有符合筛选条件的信息";
+          var what = query ? "没有找到包含“" + quoted(query) + "”的信息" : "没有符合筛选条件的信息";
           say(what + (hasFilters ? "。可以放宽筛选条件再试。" : "。可以换个说法再试。"), "none");
           return;
         } else {
@@ -309,6 +320,12 @@
       .then(function () {
         finished(mine);
       });
+  }
+
+  /* The query as the status line quotes it: on one line, its first ECHO characters. */
+  function quoted(query) {
+    var characters = Array.from(query.replace(/\s+/g, " "));
+    return characters.length > ECHO ? characters.slice(0, ECHO).join("") + "…" : characters.join("");
   }
 
   /* The results of the first search that are in all the others, in the first one's order. */
@@ -399,12 +416,20 @@
   }
 
   /* The body's text around the first match, every query segment marked (nodes, never HTML).
-     The record's text starts with the headline, region, tags and source (search-record.html):
-     they are shown above, so they are left out here. */
+     The record's text starts with the headline, region, tags, source, 期号, kind of issue and
+     section (search-record.html): they are shown above, or are there to be found by, so they
+     are left out here. */
   function renderExcerpt(record) {
     var f = record.filters || {};
     var body = readable(record.content || "");
-    var lead = [(record.meta && record.meta.title) || ""].concat(f.region || [], f.tag || [], f.source || []);
+    var lead = [(record.meta && record.meta.title) || ""].concat(
+      f.region || [],
+      f.tag || [],
+      f.source || [],
+      f.issue || [],
+      f.kind || [],
+      f.section || []
+    );
     for (var i = 0; i < lead.length; i++) {
       var piece = readable(lead[i].split(/\s+/).join(" "));
       if (body.indexOf(piece) !== 0) {
@@ -500,8 +525,23 @@
     }
   });
 
-  input.addEventListener("input", function () {
+  /* While an input method composes (pinyin being typed), the text is not the query yet: search
+     once the characters are chosen. Chromium sends its last input event before compositionend,
+     other browsers after it; `composing` covers browsers that do not set event.isComposing. */
+  input.addEventListener("compositionstart", function () {
+    composing = true;
+    clearTimeout(timer);
+  });
+
+  input.addEventListener("compositionend", function () {
+    composing = false;
     schedule(input.value.trim() ? 180 : 0);
+  });
+
+  input.addEventListener("input", function (event) {
+    if (!composing && !event.isComposing) {
+      schedule(input.value.trim() ? 180 : 0);
+    }
   });
 
   filters.concat([sort]).forEach(function (select) {
@@ -520,15 +560,22 @@
     });
   });
 
+  /* Enter opens the first hit of the query in the box: a search still to come runs first, one
+     running is waited for, and a query without hits opens nothing. */
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var found = links();
-    if (found.length) {
-      close();
-      location.href = found[0].href;
-    } else {
-      schedule(0);
+    if (composing) {
+      return;
     }
+    var waited = timer ? searchNow() : latest;
+    var mine = generation;
+    waited.then(function () {
+      var found = links();
+      if (mine === generation && !timer && found.length) {
+        close();
+        location.href = found[0].href;
+      }
+    });
   });
 
   box.addEventListener("keydown", function (event) {
