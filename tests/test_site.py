@@ -167,7 +167,9 @@ def test_feed_dates_a_corrected_issue_by_its_correction(site: Path, archive: Arc
     assert entry.findtext(f"{ATOM}published") == "2021-06-11T00:00:00+08:00"
     assert entry.findtext(f"{ATOM}updated") == "2021-06-15T00:00:00+08:00"
 
-    later = dataclasses.replace(corrected, correction=Correction(dt.date(2022, 3, 1), "更正"))
+    later = dataclasses.replace(
+        corrected, corrections=(*corrected.corrections, Correction(dt.date(2022, 3, 1), "再次更正"))
+    )
     issues = [later if issue is corrected else issue for issue in archive.visible(include_drafts=False)]
     feed = ET.fromstring(atom_feed(archive.publication, issues))
     assert feed.findtext(f"{ATOM}updated") == "2022-03-01T00:00:00+08:00"  # the feed's newest change

@@ -67,7 +67,7 @@ def _entry(publication: Publication, issue: Issue, base: str, with_pdf: bool) ->
 
 
 def _updated(issue: Issue) -> dt.date:
-    """The issue's last change: its date, or the date it was corrected."""
+    """The issue's last change: its date, or the date it was last corrected."""
     return max(issue.date, issue.correction.date) if issue.correction else issue.date
 
 
