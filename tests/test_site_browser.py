@@ -201,3 +201,14 @@ def test_the_index_tab_leads_on_to_regions_and_tags(page: Any, base_url: str) ->
         assert page.locator("h1").inner_text() == f"{name}浏览"
         current = page.locator(".md-content [aria-current=page]")
         assert current.count() == 1 and current.inner_text() == name
+
+
+def test_a_column_written_right_aligned_shows_right_aligned(page: Any, base_url: str) -> None:
+    """2021年第9期's table has `---:` under 线索数: its cells are right-aligned on screen
+    (Material's own table style outranked a class, so they showed flush left)."""
+    page.goto(base_url + "2021/09/")
+    aligns = page.eval_on_selector_all(
+        ".jb-table tr", "rows => rows.map(r => [...r.cells].map(c => getComputedStyle(c).textAlign))"
+    )
+    assert aligns[1][1:] == ["right", "right"], aligns
+    assert aligns[1][0] in ("left", "start"), aligns
