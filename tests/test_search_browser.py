@@ -116,7 +116,7 @@ def test_a_place_and_a_word_find_the_item(page: Any, base_url: str) -> None:
 
     page.locator(".jb-hit__link").first.click()
     page.wait_for_url("**/2021/06/#item-6")
-    assert page.locator("#item-6 h3").inner_text() == first["title"]
+    assert page.locator("#item-6 h3 span").inner_text() == first["title"]
     assert page.locator("#item-6").is_visible()
     assert len(excerpt) > 40 and excerpt in "".join(page.locator("#item-6").inner_text().split())
 
@@ -501,3 +501,15 @@ def test_phone_width_search_fits_the_screen(browser: Any, base_url: str, tmp_pat
         assert panel is not None and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
         first = page.locator(".jb-hit").first.bounding_box()
         assert first is not None and first["y"] < 844
+
+
+def test_the_query_is_marked_in_headlines_too(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    search(page, "交通运输部")
+    titles = page.locator(".jb-hit__title").evaluate_all(
+        "titles => titles.map(t => [t.textContent, Array.from(t.querySelectorAll('mark'), m => m.textContent)])"
+    )
+    with_it = [(text, marks) for text, marks in titles if "交通运输部" in text]
+    assert with_it, titles
+    assert all(marks.count("交通运输部") == text.count("交通运输部") for text, marks in with_it)
+    assert all(not marks for text, marks in titles if "交通运输部" not in text)

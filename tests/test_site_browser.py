@@ -212,3 +212,24 @@ def test_a_column_written_right_aligned_shows_right_aligned(page: Any, base_url:
     )
     assert aligns[1][1:] == ["right", "right"], aligns
     assert aligns[1][0] in ("left", "start"), aligns
+
+
+def test_the_first_tab_stop_skips_to_the_content(page: Any, base_url: str) -> None:
+    page.goto(base_url + "2021/06/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
+    assert page.locator(".md-skip").bounding_box()["y"] >= 0  # shown while focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.md-content')"), "the next stop is in the content"
+
+
+def test_every_item_links_to_itself(page: Any, base_url: str) -> None:
+    page.goto(base_url + "2021/06/")
+    link = page.locator("#item-3 .headerlink")
+    assert link.get_attribute("href") == "#item-3"
+    assert link.get_attribute("aria-label") == "本条信息的链接"
+    page.locator("#item-3 h3").hover()
+    page.wait_for_function("getComputedStyle(document.querySelector('#item-3 .headerlink')).opacity === '1'")
+    link.click()
+    assert page.url.endswith("/2021/06/#item-3")

@@ -396,7 +396,9 @@
     var item = element("li", "jb-hit");
     var link = element("a", "jb-hit__link");
     link.href = itemUrl(record);
-    link.appendChild(element("span", "jb-hit__title", (record.meta && record.meta.title) || ""));
+    var title = element("span", "jb-hit__title");
+    appendMarked(title, (record.meta && record.meta.title) || "", needles());
+    link.appendChild(title);
     var meta = element("span", "jb-hit__meta");
     meta.appendChild(element("span", "jb-hit__issue", first(f.issue)));
     meta.appendChild(element("span", "jb-hit__date", first(f.date)));
@@ -437,32 +439,50 @@
       }
       body = body.slice(piece.length).replace(/^\s+/, "");
     }
+    var marked = needles();
     var lower = body.toLowerCase();
-    var needles = [];
-    current.segments.forEach(function (segment) {
-      var tokens = segment.toLowerCase().split(" ");
-      if (!current.approximate || tokens.length < 3) {
-        needles.push(tokens.join(""));
-      } else {
-        for (var t = 0; t + 1 < tokens.length; t++) {
-          needles.push(tokens[t] + tokens[t + 1]); /* an approximate match: mark its pairs */
-        }
-      }
-    });
     var hit = -1;
-    needles.some(function (needle) {
+    marked.some(function (needle) {
       hit = lower.indexOf(needle);
       return hit >= 0;
     });
     var start = hit > EXCERPT / 3 ? hit - Math.floor(EXCERPT / 4) : 0;
     var end = Math.min(body.length, start + EXCERPT);
     start = Math.max(0, Math.min(start, end - EXCERPT));
-    var text = body.slice(start, end);
     var excerpt = element("span", "jb-hit__excerpt");
+    if (start > 0) {
+      excerpt.appendChild(document.createTextNode("…"));
+    }
+    appendMarked(excerpt, body.slice(start, end), marked);
+    if (end < body.length) {
+      excerpt.appendChild(document.createTextNode("…"));
+    }
+    return excerpt;
+  }
+
+  /* What to mark for the current query: each segment's text, or for an approximate match
+     (some characters of a long segment missing) each pair of its characters. */
+  function needles() {
+    var found = [];
+    current.segments.forEach(function (segment) {
+      var tokens = segment.toLowerCase().split(" ");
+      if (!current.approximate || tokens.length < 3) {
+        found.push(tokens.join(""));
+      } else {
+        for (var t = 0; t + 1 < tokens.length; t++) {
+          found.push(tokens[t] + tokens[t + 1]);
+        }
+      }
+    });
+    return found.filter(Boolean);
+  }
+
+  /* `text` appended to `node` with every occurrence of a needle in a <mark> (nodes, never HTML). */
+  function appendMarked(node, text, marked) {
+    var lower = text.toLowerCase();
     var marks = [];
-    lower = text.toLowerCase();
-    needles.forEach(function (needle) {
-      for (var at = lower.indexOf(needle); needle && at >= 0; at = lower.indexOf(needle, at + needle.length)) {
+    marked.forEach(function (needle) {
+      for (var at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + needle.length)) {
         marks.push([at, at + needle.length]);
       }
     });
@@ -470,20 +490,16 @@
       return a[0] - b[0];
     });
     var position = 0;
-    if (start > 0) {
-      excerpt.appendChild(document.createTextNode("…"));
-    }
     marks.forEach(function (mark) {
       if (mark[1] <= position) {
         return;
       }
       var from = Math.max(mark[0], position);
-      excerpt.appendChild(document.createTextNode(text.slice(position, from)));
-      excerpt.appendChild(element("mark", "", text.slice(from, mark[1])));
+      node.appendChild(document.createTextNode(text.slice(position, from)));
+      node.appendChild(element("mark", "", text.slice(from, mark[1])));
       position = mark[1];
     });
-    excerpt.appendChild(document.createTextNode(text.slice(position) + (end < body.length ? "…" : "")));
-    return excerpt;
+    node.appendChild(document.createTextNode(text.slice(position)));
   }
 
   /* The indexed text as it reads: "执 法 “ 寻 租 ” G318 线" -> "执法“寻租”G318线". */
